@@ -1,0 +1,127 @@
+"""Companies and job roles (with weighted skills, salary and the interview rounds of the hiring loop)."""
+
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+EMBEDDING_DIM = 384
+
+
+class InterviewRound(models.TextChoices):
+    CODING = "coding", "Coding"
+    ML_FUNDAMENTALS = "ml_fundamentals", "ML fundamentals"
+    LLM_DEEP_DIVE = "llm_deep_dive", "LLM deep dive"
+    SYSTEM_DESIGN = "system_design", "System design"
+    BEHAVIORAL = "behavioral", "Behavioral"
+
+
+class Company(models.Model):
+    class Category(models.TextChoices):
+        BIG_TECH = "big_tech", "Big tech"
+        GLOBAL_MNC = "global_mnc", "Global MNC"
+        IT_SERVICES = "it_services", "IT services"
+        STARTUP = "startup", "Startup"
+        RESEARCH_LAB = "research_lab", "Research lab"
+        ENTERPRISE = "enterprise", "Enterprise"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=15, choices=Category.choices, default=Category.ENTERPRISE)
+    region = models.CharField(max_length=80, blank=True)
+    description = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobRole(models.Model):
+    class Seniority(models.TextChoices):
+        INTERN = "intern"
+        JUNIOR = "junior"
+        MID = "mid"
+        SENIOR = "senior"
+        STAFF = "staff"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    family = models.CharField(max_length=40, blank=True)
+    description = models.TextField()
+    seniority = models.CharField(max_length=10, choices=Seniority.choices, default=Seniority.MID)
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings",
+        help_text="Set for a real job posting at one company.",
+    )
+    hiring_companies = models.ManyToManyField(Company, blank=True, related_name="roles")
+    skills = models.ManyToManyField("roadmap.Skill", through="RoleSkill", related_name="roles", blank=True)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, blank=True)
+    salary_period = models.CharField(max_length=10, blank=True, default="year")
+    salary_region = models.CharField(max_length=80, blank=True)
+    interview_rounds = models.JSONField(default=list, blank=True)
+    is_posting = models.BooleanField(default=False, help_text="A real job posting added by staff.")
+    source_url = models.URLField(blank=True, max_length=500)
+    sources = models.JSONField(default=list, blank=True)
+    embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
+    embedded_text_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            HnswIndex(
+                name="jobrole_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(salary_min__isnull=True)
+                | models.Q(salary_max__isnull=True)
+                | models.Q(salary_min__lte=models.F("salary_max")),
+                name="jobrole_salary_range_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoleSkill(models.Model):
+    role = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="role_skills")
+    skill = models.ForeignKey("roadmap.Skill", on_delete=models.CASCADE, related_name="role_skills")
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "skill"], name="roleskill_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.role_id}:{self.skill_id}×{self.weight}"
+
+
+class InterviewFlow(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InterviewFlowStep(models.Model):
+    flow = models.ForeignKey(InterviewFlow, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(default=0)
+    round = models.CharField(max_length=20, choices=InterviewRound.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["flow", "order"]
+
+    def __str__(self) -> str:
+        return self.title

