@@ -1,1 +1,68 @@
-"""Models arrive with their issue."""
+"""Interview questions with versioned rubrics (weighted key points + a reference answer)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+from apps.careers.models import EMBEDDING_DIM, InterviewRound
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    class Source(models.TextChoices):
+        AUTHORED = "authored", "Authored"
+        IMPORTED = "imported", "Imported"
+        LLM_DRAFTED = "llm_drafted", "LLM-drafted"
+
+    key = models.SlugField(max_length=120, unique=True, help_text="Stable id used by data files and imports.")
+    round = models.CharField(max_length=20, choices=InterviewRound.choices)
+    difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.AUTHORED)
+    skills = models.ManyToManyField("roadmap.Skill", related_name="questions", blank=True)
+    current_version = models.ForeignKey(
+        "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True, help_text="Of the current prompt.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "difficulty", "key"]
+        indexes = [
+            models.Index(fields=["status", "round", "difficulty"]),
+            HnswIndex(name="question_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                      opclasses=["vector_cosine_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class QuestionVersion(models.Model):
+    """An immutable rubric snapshot: an edit makes a new version; answers keep the one they were graded against."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    prompt = models.TextField()
+    key_points = models.JSONField(default=list, help_text='[{"text": "...", "weight": 1-3}]')
+    reference_answer = models.TextField(blank=True, help_text="Markdown.")
+    follow_up_hints = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "-number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="questionversion_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.question.key} v{self.number}"
