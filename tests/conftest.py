@@ -11,6 +11,36 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real catalog (skills, tracks, roles, questions, with embeddings) once per test session.
+
+    pytest-django runs transactional tests after the others; they flush the database, so the
+    ``catalog_committed`` fixture below reloads it for them.
+    """
+    with django_db_blocker.unblock():
+        _load_full_catalog()
+
+
+def _load_full_catalog() -> None:
+    from apps.careers.services import roles_embed_missing
+    from apps.questionbank.services import questions_embed_missing
+    from apps.roadmap.loader import load_catalog
+
+    load_catalog()
+    roles_embed_missing()
+    questions_embed_missing()
+
+
+@pytest.fixture
+def catalog_committed(transactional_db) -> None:
+    """For transactional tests (live server, Celery worker): the catalog, committed for real."""
+    from apps.roadmap.models import Track
+
+    if not Track.objects.exists():
+        _load_full_catalog()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Rate-limit counters and cached pages must not leak from one test into the next."""

@@ -1,0 +1,2 @@
+app_name = "interviews"
+urlpatterns: list = []

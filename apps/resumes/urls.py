@@ -1,0 +1,2 @@
+app_name = "resumes"
+urlpatterns: list = []
