@@ -1,0 +1,169 @@
+"""Reads for roadmap pages and the progress API: a bounded number of queries whatever the track size."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.roadmap.models import Enrollment, Resource, Skill, Stage, Topic, TopicProgress, Track
+
+# How much a topic's status counts towards skill coverage; a topic check ("verified") counts fully,
+# self-reported "done" a little less, work in progress a little.
+STATUS_CREDIT = {TopicProgress.Status.NOT_STARTED: 0.0, TopicProgress.Status.IN_PROGRESS: 0.3, TopicProgress.Status.DONE: 0.85}
+VERIFIED_CREDIT = 1.0
+DEFAULT_TOPIC_HOURS = 6.0
+
+
+def track_list() -> QuerySet[Track]:
+    return Track.objects.annotate(
+        stage_count=Count("stages", distinct=True), topic_count=Count("stages__topics", distinct=True)
+    ).order_by("order", "title")
+
+
+def track_detail(*, slug: str) -> Track:
+    """The whole tree in 5 queries: track, stages, topics, topic skills, resources."""
+    topics = Topic.objects.order_by("order").prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.only("id", "slug", "name")),
+        Prefetch("resources", queryset=Resource.objects.order_by("order")),
+    )
+    return Track.objects.prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.order_by("order").prefetch_related(Prefetch("topics", queryset=topics)))
+    ).get(slug=slug)
+
+
+def progress_by_topic(*, user: User, topic_ids: list[int] | None = None) -> dict[int, TopicProgress]:
+    rows = TopicProgress.objects.filter(user=user)
+    if topic_ids is not None:
+        rows = rows.filter(topic_id__in=topic_ids)
+    return {row.topic_id: row for row in rows}
+
+
+def topic_credit(progress: TopicProgress | None) -> float:
+    if progress is None:
+        return 0.0
+    if progress.verified_at is not None:
+        return VERIFIED_CREDIT
+    return STATUS_CREDIT.get(progress.status, 0.0)
+
+
+@dataclass
+class TrackProgress:
+    slug: str
+    title: str
+    done: int
+    in_progress: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def track_progress_for(*, user: User) -> list[TrackProgress]:
+    """Done / in progress / total topics per track, for every track (2 queries)."""
+    status_by_topic = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "status"))
+    per_track: dict[int, TrackProgress] = {}
+    for track in track_list():
+        per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)
+    for topic_id, track_id in Topic.objects.filter(id__in=status_by_topic).values_list("id", "stage__track_id"):
+        status = status_by_topic[topic_id]
+        if status == TopicProgress.Status.DONE:
+            per_track[track_id].done += 1
+        elif status == TopicProgress.Status.IN_PROGRESS:
+            per_track[track_id].in_progress += 1
+    return list(per_track.values())
+
+
+def skill_coverage_for(*, user: User) -> dict[str, float]:
+    """Coverage 0-1 of every skill: the best share of that skill's topics covered in any one track.
+
+    Topics that mean the same thing in different tracks share a skill, so finishing the RAG topics of
+    one track covers RAG everywhere.
+    """
+    progress = progress_by_topic(user=user)
+    totals: dict[tuple[str, int], list[float]] = defaultdict(list)
+    rows = Topic.skills.through.objects.values_list("skill__slug", "topic_id", "topic__stage__track_id")
+    for slug, topic_id, track_id in rows:
+        totals[(slug, track_id)].append(topic_credit(progress.get(topic_id)))
+    coverage: dict[str, float] = {slug: 0.0 for slug in Skill.objects.values_list("slug", flat=True)}
+    for (slug, _track), credits in totals.items():
+        coverage[slug] = max(coverage[slug], sum(credits) / len(credits))
+    return coverage
+
+
+@dataclass
+class Schedule:
+    track: Track
+    hours_per_week: int
+    total_hours: float
+    done_hours: float
+    started_on: date
+    projected_finish: date
+    expected_percent: int
+    actual_percent: int
+    status: str  # "ahead" | "on track" | "behind" | "done"
+    next_topics: list[Topic] = field(default_factory=list)
+
+
+def _topic_hours(topic: Topic, default: float) -> float:
+    return float(topic.estimated_hours) if topic.estimated_hours else default
+
+
+def schedules_for(*, user: User, today: date | None = None) -> list[Schedule]:
+    """Per enrolled track: projected finish at the learner's pace and whether they are ahead or behind."""
+    today = today or timezone.localdate()
+    enrollments = list(Enrollment.objects.filter(user=user).select_related("track").order_by("created_at"))
+    if not enrollments:
+        return []
+    topics_by_track: dict[int, list[Topic]] = defaultdict(list)
+    for topic in (
+        Topic.objects.filter(stage__track__in=[e.track_id for e in enrollments])
+        .select_related("stage")
+        .order_by("stage__order", "order")
+    ):
+        topics_by_track[topic.stage.track_id].append(topic)
+    progress = progress_by_topic(user=user)
+    schedules = []
+    for enrollment in enrollments:
+        track, topics = enrollment.track, topics_by_track[enrollment.track_id]
+        planned = track.duration_weeks * track.suggested_hours_per_week
+        default_hours = planned / len(topics) if topics and planned else DEFAULT_TOPIC_HOURS
+        total = sum(_topic_hours(t, default_hours) for t in topics) or 1.0
+        done = sum(_topic_hours(t, default_hours) for t in topics if is_done(progress.get(t.id)))
+        remaining_weeks = (total - done) / enrollment.hours_per_week
+        elapsed_weeks = max(0.0, (today - enrollment.started_on).days / 7)
+        expected = min(1.0, elapsed_weeks * enrollment.hours_per_week / total)
+        actual = done / total
+        if actual >= 0.999:
+            status = "done"
+        elif actual >= expected + 0.05:
+            status = "ahead"
+        elif actual < expected - 0.05:
+            status = "behind"
+        else:
+            status = "on track"
+        pending = [t for t in topics if not is_done(progress.get(t.id))]
+        pending.sort(key=lambda t: 0 if (p := progress.get(t.id)) and p.status == TopicProgress.Status.IN_PROGRESS else 1)
+        schedules.append(Schedule(
+            track=track, hours_per_week=enrollment.hours_per_week, total_hours=round(total, 1), done_hours=round(done, 1),
+            started_on=enrollment.started_on, projected_finish=today + timedelta(days=math.ceil(remaining_weeks * 7)),
+            expected_percent=round(expected * 100), actual_percent=round(actual * 100), status=status,
+            next_topics=pending[:3],
+        ))
+    return schedules
+
+
+def is_done(progress: TopicProgress | None) -> bool:
+    return progress is not None and (progress.status == TopicProgress.Status.DONE or progress.verified_at is not None)
+
+
+def stage_progress(stage: Stage, progress: dict[int, TopicProgress]) -> tuple[int, int]:
+    """(done, total) for a stage whose topics are prefetched."""
+    topics = list(stage.topics.all())
+    return sum(1 for t in topics if is_done(progress.get(t.id))), len(topics)
