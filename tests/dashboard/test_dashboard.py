@@ -1,0 +1,106 @@
+import pytest
+
+from apps.careers.models import JobRole
+from apps.dashboard import services
+from apps.dashboard.models import ReadinessSnapshot
+from apps.portfolio.services import project_create
+from apps.roadmap.models import Topic
+from apps.roadmap.services import topic_progress_set
+from tests.dashboard.helpers import give_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def role():
+    return JobRole.objects.get(slug="llm-engineer")
+
+
+def test_readiness_api_for_a_learner_with_nothing_done(api, user, role):
+    response = api.get(f"/api/v1/readiness/?role={role.id}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["score"] == 0
+    assert body["components"] == {"roadmap": 0, "projects": 0, "interviews": 0, "resume": 0}
+    kinds = [s["kind"] for s in body["next_steps"]]
+    assert 3 <= len(kinds) <= 5 and {"study", "practise"} <= set(kinds)
+    assert all(s["url"].startswith("/") for s in body["next_steps"])
+
+
+def test_readiness_rises_with_progress_projects_and_interviews(api, user, role):
+    before = api.get(f"/api/v1/readiness/?role={role.id}").json()["score"]
+    for topic in Topic.objects.filter(skills__slug__in=["rag", "transformer-architecture"])[:12]:
+        topic_progress_set(user=user, topic=topic, status="done")
+    project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:3]))
+    give_answers(user, 10, rounds=tuple(role.interview_rounds))
+    after = api.get(f"/api/v1/readiness/?role={role.id}").json()
+    assert after["score"] > before
+    assert after["components"]["roadmap"] > 0 and after["components"]["projects"] > 0 and after["components"]["interviews"] > 0
+
+
+def test_readiness_needs_a_role_and_a_real_one(api, user, role):
+    assert api.get("/api/v1/readiness/").status_code == 400
+    assert api.get("/api/v1/readiness/?role=abc").status_code == 400
+    assert api.get("/api/v1/readiness/?role=999999").status_code == 404
+    user.target_role = role
+    user.save()
+    assert api.get("/api/v1/readiness/").json()["role"]["id"] == role.id
+
+
+def test_a_learner_cannot_read_another_learners_readiness(api, other_api, user, other_user, role):
+    give_answers(other_user, 20, rounds=tuple(role.interview_rounds))
+    mine = api.get(f"/api/v1/readiness/?role={role.id}&user={other_user.id}").json()
+    theirs = other_api.get(f"/api/v1/readiness/?role={role.id}").json()
+    assert mine["components"]["interviews"] == 0 and theirs["components"]["interviews"] > 0
+
+
+@pytest.mark.parametrize("answers", [10, 1000])
+def test_dashboard_query_count_does_not_grow_with_answers(answers, client, user, role, django_assert_num_queries):
+    user.target_role = role
+    user.save()
+    give_answers(user, answers)
+    for topic in Topic.objects.all()[:5]:
+        topic_progress_set(user=user, topic=topic, status="done")
+    client.force_login(user)
+    client.get("/dashboard/")  # warm the session
+    # The same number for 10 and 1,000 answers: nothing is fetched per answer, topic or day.
+    with django_assert_num_queries(EXPECTED_DASHBOARD_QUERIES):
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+
+
+EXPECTED_DASHBOARD_QUERIES = 26
+
+
+def test_daily_snapshot_is_taken_once_per_day(user, role):
+    user.target_role = role
+    user.save()
+    assert services.readiness_snapshots_take_all() >= 1
+    services.readiness_snapshots_take_all()
+    assert ReadinessSnapshot.objects.filter(user=user, role=role).count() == 1
+
+
+def test_dashboard_without_a_target_role_asks_for_one(client, user):
+    client.force_login(user)
+    page = client.get("/dashboard/")
+    assert b"Pick the role you are preparing for" in page.content
+
+
+def test_setting_the_target_role_from_the_dashboard(client, user, role):
+    client.force_login(user)
+    client.post("/dashboard/target-role/", {"role": role.id, "next": "https://evil.example.com/"})
+    user.refresh_from_db()
+    assert user.target_role == role
+    assert client.post("/dashboard/target-role/", {"role": 999999}).status_code == 404
+
+
+def test_admin_dashboard_is_staff_only(client, user, staff_user):
+    client.force_login(user)
+    assert client.get("/dashboard/cohort/").status_code == 302  # to the admin login
+    give_answers(user, 30)
+    client.force_login(staff_user)
+    page = client.get("/dashboard/cohort/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Hardest questions" in text and "Grading backlog" in text and "LLM judge" in text
+    assert 'data-testid="learners"' in text
