@@ -66,3 +66,30 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.key} v{self.number}"
+
+
+class QuestionDraftJob(models.Model):
+    """A staff request to have the LLM draft questions for a skill; the drafts land in the review queue."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    skill = models.ForeignKey("roadmap.Skill", on_delete=models.CASCADE, related_name="+")
+    round = models.CharField(max_length=20, choices=InterviewRound.choices)
+    difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
+    count = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_count = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.skill_id} ({self.status})"

@@ -1,2 +1,18 @@
+from django.urls import path
+
+from apps.questionbank import views
+
 app_name = "questionbank"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.question_list, name="list"),
+    path("new/", views.question_create, name="create"),
+    path("bulk/", views.question_bulk_status, name="bulk"),
+    path("preview/", views.markdown_preview, name="preview"),
+    path("import/", views.question_import, name="import"),
+    path("drafts/", views.draft_queue, name="drafts"),
+    path("<int:pk>/", views.question_detail, name="detail"),
+    path("<int:pk>/edit/", views.question_edit, name="edit"),
+    path("<int:pk>/history/", views.question_history, name="history"),
+    path("<int:pk>/try/", views.question_try, name="try"),
+    path("<int:pk>/delete/", views.question_delete, name="delete"),
+]

@@ -214,6 +214,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InterviewRoundEnum": "apps.careers.models.InterviewRound",
+        "TopicStatusEnum": "apps.roadmap.models.TopicProgress.Status",
+        "ProjectStatusEnum": "apps.portfolio.models.PortfolioProject.Status",
+        "QuestionStatusEnum": "apps.questionbank.models.Question.Status",
+        "ResumeStatusEnum": "apps.resumes.models.Resume.Status",
+        "InterviewStatusEnum": "apps.interviews.models.Interview.Status",
+        "GradingStatusEnum": "apps.interviews.models.Answer.GradingStatus",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import SlugsField
 from apps.core.api.pagination import PageNumberPagination as DefaultPagination
 from apps.portfolio import selectors, services
 from apps.portfolio.models import PortfolioProject
@@ -20,7 +21,7 @@ class ProjectOutput(serializers.Serializer):
     demo_url = serializers.CharField()
     summary = serializers.CharField()
     status = serializers.CharField()
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    skills = SlugsField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -32,7 +33,7 @@ class ProjectInput(serializers.Serializer):
     repo_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     demo_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    status = serializers.ChoiceField(choices=PortfolioProject.Status.values, required=False)
+    status = serializers.ChoiceField(choices=PortfolioProject.Status.choices, required=False)
     skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
 
 
@@ -78,6 +79,7 @@ class PortfolioDetailApi(APIView):
         project = services.project_update(project=project, **values)
         return Response(ProjectOutput(project).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int) -> Response:
         services.project_delete(project=self._get(request, project_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

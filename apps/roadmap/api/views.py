@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import SlugsField
 from apps.roadmap import selectors, services
 from apps.roadmap.models import ProjectTemplate, Skill, Topic, TopicProgress, Track
 
@@ -37,7 +38,7 @@ class TrackDetailApi(APIView):
         id = serializers.IntegerField()
         title = serializers.CharField()
         subtopics = serializers.ListField(child=serializers.CharField())
-        skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+        skills = SlugsField()
         resources = serializers.SerializerMethodField()
 
         def get_resources(self, topic: Topic) -> list[dict]:
@@ -88,7 +89,7 @@ class SkillListApi(ListAPIView):
 
 class TopicProgressApi(APIView):
     class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=TopicProgress.Status.values)
+        status = serializers.ChoiceField(choices=TopicProgress.Status.choices)
         confidence = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
         notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
@@ -161,6 +162,7 @@ class EnrollmentApi(APIView):
         enrollment = services.enrollment_upsert(user=request.user, track=track, hours_per_week=data.validated_data.get("hours_per_week"))
         return Response({"track": track.slug, "hours_per_week": enrollment.hours_per_week, "started_on": enrollment.started_on})
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str) -> Response:
         track = get_object_or_404(Track, slug=slug)
         services.enrollment_delete(user=request.user, track=track)
@@ -174,10 +176,10 @@ class ProjectTemplateListApi(ListAPIView):
         title = serializers.CharField()
         level = serializers.CharField()
         description = serializers.CharField()
-        skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+        skills = SlugsField()
         tech_stack = serializers.ListField(child=serializers.CharField())
         deliverables = serializers.ListField(child=serializers.CharField())
-        track = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        track = serializers.CharField(source="track.slug", allow_null=True, default=None)
 
     serializer_class = OutputSerializer
 
