@@ -1,0 +1,182 @@
+"""Measuring a grader against expert labels (data/grading_eval): Spearman, MAE, per-category means,
+key-point agreement, and the rule that an injection answer never beats its honest twin."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ml.grading.types import Grade, QuestionSpec
+
+CATEGORIES: tuple[str, ...] = ("excellent", "partial", "wrong", "off-topic", "verbose-but-empty", "injection")
+
+
+@dataclass(frozen=True)
+class LabelledAnswer:
+    id: str
+    category: str
+    score: int
+    text: str
+    covers: tuple[int, ...] = ()
+    twin: str | None = None
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    key: str
+    spec: QuestionSpec
+    answers: tuple[LabelledAnswer, ...]
+
+
+def load_eval_set(folder: str | Path) -> list[EvalQuestion]:
+    """Every `*.yaml` question in `folder`, sorted by file name, checked for consistency."""
+    questions: list[EvalQuestion] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = QuestionSpec.from_dict(data)
+        answers = tuple(
+            LabelledAnswer(
+                id=str(a["id"]),
+                category=str(a["category"]),
+                score=int(a["score"]),
+                text=str(a["text"]).strip(),
+                covers=tuple(int(i) for i in a.get("covers") or ()),
+                twin=a.get("twin"),
+            )
+            for a in data["answers"]
+        )
+        for answer in answers:
+            if answer.category not in CATEGORIES:
+                raise ValueError(f"{path.name}: {answer.id} has unknown category {answer.category!r}")
+            if any(not 0 <= i < len(spec.key_points) for i in answer.covers):
+                raise ValueError(f"{path.name}: {answer.id} covers a key point that does not exist")
+        questions.append(EvalQuestion(key=str(data["key"]), spec=spec, answers=answers))
+    ids = [a.id for q in questions for a in q.answers]
+    if len(ids) != len(set(ids)):
+        raise ValueError("answer ids must be unique")
+    known = set(ids)
+    for q in questions:
+        for a in q.answers:
+            if a.category == "injection" and a.twin not in known:
+                raise ValueError(f"{a.id}: twin {a.twin!r} is not an answer of the set")
+    return questions
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties sharing their average rank."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values), dtype=float)
+    sorted_values = values[order]
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and sorted_values[j + 1] == sorted_values[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(a: list[float], b: list[float]) -> float:
+    """Spearman's rank correlation with average ranks for ties."""
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError("need two lists of the same length, at least 2")
+    ra, rb = _ranks(np.asarray(a, dtype=float)), _ranks(np.asarray(b, dtype=float))
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    denominator = float(np.sqrt((ra**2).sum() * (rb**2).sum()))
+    return float((ra * rb).sum() / denominator) if denominator else 0.0
+
+
+@dataclass
+class EvalReport:
+    grader: str
+    n: int
+    spearman: float
+    mae: float
+    category_means: dict[str, tuple[float, float]]  # category -> (expert mean, grader mean)
+    injection_violations: list[str]  # "id scored X > twin Y"
+    injection_flagged: int
+    injection_total: int
+    key_point_precision: float
+    key_point_recall: float
+    rows: list[tuple[str, str, int, int]] = field(default_factory=list)  # id, category, label, predicted
+
+    @property
+    def key_point_f1(self) -> float:
+        p, r = self.key_point_precision, self.key_point_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grader: str) -> EvalReport:
+    """Compare `grades` (answer id -> Grade) with the labels."""
+    answers = [a for q in questions for a in q.answers]
+    labels = [a.score for a in answers]
+    predicted = [grades[a.id].score for a in answers]
+    by_category: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, p in zip(answers, predicted, strict=True):
+        by_category[a.category].append((a.score, p))
+    violations = []
+    flagged = 0
+    injections = [a for a in answers if a.category == "injection"]
+    for a in injections:
+        if str(a.twin) not in grades:
+            continue  # a partial run (e.g. a slow judge on a few answers) may lack the twin
+        grade, twin = grades[a.id], grades[str(a.twin)]
+        flagged += grade.injection_suspected
+        if grade.score > twin.score:
+            violations.append(f"{a.id} scored {grade.score} > twin {a.twin} {twin.score}")
+    true_positive = false_positive = false_negative = 0
+    for a in answers:
+        covered = {kp.index for kp in grades[a.id].key_points if kp.covered}
+        expected = set(a.covers)
+        true_positive += len(covered & expected)
+        false_positive += len(covered - expected)
+        false_negative += len(expected - covered)
+    return EvalReport(
+        grader=grader,
+        n=len(answers),
+        spearman=spearman([float(x) for x in labels], [float(x) for x in predicted])
+        if len(labels) > 1
+        else float("nan"),
+        mae=float(np.mean(np.abs(np.asarray(labels) - np.asarray(predicted)))),
+        category_means={
+            c: (
+                float(np.mean([x for x, _ in by_category[c]])),
+                float(np.mean([y for _, y in by_category[c]])),
+            )
+            for c in CATEGORIES
+            if by_category.get(c)
+        },
+        injection_violations=violations,
+        injection_flagged=flagged,
+        injection_total=len(injections),
+        key_point_precision=true_positive / max(true_positive + false_positive, 1),
+        key_point_recall=true_positive / max(true_positive + false_negative, 1),
+        rows=[(a.id, a.category, a.score, p) for a, p in zip(answers, predicted, strict=True)],
+    )
+
+
+def format_report(report: EvalReport, *, verbose: bool = False) -> str:
+    lines = [
+        f"grader: {report.grader}   answers: {report.n}",
+        f"  Spearman {report.spearman:.3f}   MAE {report.mae:.1f}",
+        f"  key points covered vs labels: precision {report.key_point_precision:.2f}  "
+        f"recall {report.key_point_recall:.2f}  F1 {report.key_point_f1:.2f}",
+        "  category            expert  grader",
+    ]
+    for category, (expert, graded) in report.category_means.items():
+        lines.append(f"  {category:<18} {expert:7.1f} {graded:7.1f}")
+    lines.append(
+        f"  injection: {report.injection_flagged}/{report.injection_total} flagged, "
+        f"{len(report.injection_violations)} scored above their twin"
+    )
+    lines.extend(f"    ! {v}" for v in report.injection_violations)
+    if verbose:
+        lines.append("  id                                          category           expert grader")
+        lines.extend(f"  {i:<43} {c:<18} {e:6d} {p:6d}" for i, c, e, p in report.rows)
+    return "\n".join(lines)

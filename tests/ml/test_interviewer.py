@@ -1,0 +1,133 @@
+"""Choosing the next question and writing follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml.grading.types import Grade, KeyPointResult, QuestionSpec
+from ml.interviewer import CandidateQuestion, choose_next_question, next_difficulty, write_follow_up
+from ml.llm import build_backend
+from ml.llm.config import LLMConfig
+from tests.ml.fake_vllm import FakeVLLMServer
+
+QUESTIONS = [
+    CandidateQuestion("rag-1", ("rag",), 2, "llm_deep_dive"),
+    CandidateQuestion("rag-2", ("rag",), 3, "llm_deep_dive"),
+    CandidateQuestion("lora-1", ("fine-tuning",), 2, "llm_deep_dive"),
+    CandidateQuestion("attn-1", ("transformers",), 1, "llm_deep_dive"),
+    CandidateQuestion("attn-2", ("transformers", "rag"), 2, "llm_deep_dive"),
+]
+LEVELS = {"rag": 0.2, "fine-tuning": 0.8, "transformers": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("current", "last", "expected"),
+    [(2, 75, 3), (2, 90, 3), (3, 95, 3), (2, 74, 2), (2, 40, 2), (2, 39, 1), (1, 0, 1), (2, None, 2)],
+)
+def test_difficulty_policy(current: int, last: int | None, expected: int) -> None:
+    assert next_difficulty(current, last) == expected
+
+
+def test_weakest_skill_first_at_the_target_difficulty() -> None:
+    chosen, difficulty = choose_next_question(
+        QUESTIONS, asked_ids=set(), skill_levels=LEVELS, last_score=None, current_difficulty=2
+    )
+    assert (chosen and chosen.id, difficulty) == ("attn-2", 2)  # rag is weakest; attn-2 and rag-1 tie on it
+
+
+def test_strong_answer_raises_difficulty_and_picks_a_harder_question() -> None:
+    chosen, difficulty = choose_next_question(
+        QUESTIONS, asked_ids={"attn-2"}, skill_levels=LEVELS, last_score=85, current_difficulty=2
+    )
+    assert (chosen and chosen.id, difficulty) == ("rag-2", 3)
+
+
+def test_never_repeats_and_runs_out() -> None:
+    asked: set[str] = set()
+    for _ in QUESTIONS:
+        chosen, _ = choose_next_question(
+            QUESTIONS, asked_ids=asked, skill_levels=LEVELS, last_score=50, current_difficulty=2
+        )
+        assert chosen is not None and chosen.id not in asked
+        asked.add(chosen.id)
+    assert choose_next_question(
+        QUESTIONS, asked_ids=asked, skill_levels=LEVELS, last_score=50, current_difficulty=2
+    ) == (None, 2)
+
+
+def test_unknown_skills_count_as_not_mastered_and_ties_break_by_id() -> None:
+    chosen, _ = choose_next_question(
+        list(reversed(QUESTIONS)), asked_ids=set(), skill_levels={}, last_score=None, current_difficulty=2
+    )
+    assert chosen is not None and chosen.id == "attn-2"  # all unknown: difficulty 2 first, then by id
+    again, _ = choose_next_question(
+        QUESTIONS, asked_ids=set(), skill_levels={}, last_score=None, current_difficulty=2
+    )
+    assert again == chosen
+
+
+SPEC = QuestionSpec(
+    prompt="How do you serve an LLM to many users?",
+    key_points=(
+        QuestionSpec.from_dict(
+            {"prompt": "x", "key_points": [{"text": "Continuous batching.", "weight": 3}]}
+        ).key_points[0],
+        QuestionSpec.from_dict(
+            {"prompt": "x", "key_points": [{"text": "KV cache limits memory.", "weight": 2}]}
+        ).key_points[0],
+        QuestionSpec.from_dict(
+            {"prompt": "x", "key_points": [{"text": "Stream tokens.", "weight": 1}]}
+        ).key_points[0],
+    ),
+    follow_up_hints=("Why does static batching waste GPU time?", "", "How does streaming help?"),
+)
+
+
+def graded(covered: list[bool]) -> Grade:
+    return Grade(
+        score=50,
+        dimensions={"correctness": 50, "depth": 50, "communication": 50},
+        key_points=[
+            KeyPointResult(i, kp.text, kp.weight, c, 0.0, None)
+            for i, (kp, c) in enumerate(zip(SPEC.key_points, covered, strict=True))
+        ],
+        feedback="",
+        grader="rubric",
+    )
+
+
+def test_follow_up_targets_the_highest_weight_missed_point() -> None:
+    assert write_follow_up(SPEC, graded([False, False, False])) == "Why does static batching waste GPU time?"
+    templated = write_follow_up(SPEC, graded([True, False, False]))  # no hint for point 1: template
+    assert templated is not None and "KV cache limits memory" in templated
+
+
+def test_no_follow_up_when_nothing_important_was_missed() -> None:
+    assert write_follow_up(SPEC, graded([True, True, True])) is None
+    assert write_follow_up(SPEC, graded([True, True, False])) is None  # only a minor point missed
+
+
+def test_follow_up_written_by_the_llm() -> None:
+    with FakeVLLMServer(
+        reply={"question": "What limits how many users fit on one GPU?"}, expect_schema=True
+    ) as server:
+        text = write_follow_up(SPEC, graded([True, False, True]), llm=build_backend(server.llm_config()))
+        prompt = server.chat_requests[0]["messages"][-1]["content"]
+        assert server.violations == []
+    assert text == "What limits how many users fit on one GPU?"
+    assert "KV cache limits memory." in prompt
+
+
+def test_follow_up_falls_back_to_the_template_on_llm_errors() -> None:
+    dead = build_backend(
+        LLMConfig(backend="openai", base_url="http://127.0.0.1:9", model="m", timeout_s=0.5, max_retries=0)
+    )
+    assert (
+        write_follow_up(SPEC, graded([False, True, True]), llm=dead)
+        == "Why does static batching waste GPU time?"
+    )
+    with FakeVLLMServer(reply="no json") as server:
+        text = write_follow_up(
+            SPEC, graded([False, True, True]), llm=build_backend(server.llm_config(max_retries=0))
+        )
+    assert text == "Why does static batching waste GPU time?"
