@@ -70,7 +70,7 @@ def main() -> None:
     deadline = time.monotonic() + args.duration
 
     def client(index: int) -> None:
-        rng = random.Random(args.seed + index)  # noqa: S311 - a load mix, not security
+        rng = random.Random(args.seed + index)
         page, api = sessions[index]
         while time.monotonic() < deadline:
             name, kind, path = rng.choice(MIX)
