@@ -1,2 +1,11 @@
+from django.urls import path
+
+from apps.careers import views
+
 app_name = "careers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.role_list, name="roles"),
+    path("<int:role_id>/", views.role_detail, name="role"),
+    path("<int:role_id>/target/", views.set_target, name="set_target"),
+    path("postings/new/", views.posting_new, name="posting_new"),
+]

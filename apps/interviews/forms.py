@@ -19,6 +19,7 @@ class InterviewStartForm(forms.Form):
         help_text="Where to start; the interviewer adapts to your answers.",
     )
     num_questions = forms.IntegerField(min_value=1, max_value=10, initial=5, label="Number of questions")
+    resume = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):

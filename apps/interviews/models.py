@@ -31,6 +31,11 @@ class Interview(models.Model):
     role = models.ForeignKey("careers.JobRole", null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews")
     company = models.ForeignKey("careers.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews")
     topic = models.ForeignKey("roadmap.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="checks")
+    resume = models.ForeignKey("resumes.Resume", null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews")
+    focus_skills = models.JSONField(
+        default=list, blank=True, help_text="Skill slugs questions should come from (a resume interview: the "
+        "resume's skills and the role's missing ones)."
+    )
     difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     current_difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     num_questions = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.careers.models import Company, InterviewRound, JobRole
-from apps.core.exceptions import ApplicationError, Conflict
+from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.interviews import selectors
 from apps.interviews.models import LOOP, Answer, Interview
 from apps.questionbank.models import Question, QuestionVersion
@@ -69,14 +69,23 @@ def _plan_rounds(*, round: str, role: JobRole | None, num_questions: int) -> lis
 def interview_start(
     *, user: User, round: str, role: JobRole | None = None, company: Company | None = None,
     difficulty: int = 2, num_questions: int = 5, kind: str = Interview.Kind.MOCK, topic: Topic | None = None,
+    resume: Any = None,
 ) -> Interview:
     """Start an interview and choose its first question (weak skills first, difficulty adapting)."""
     if round != LOOP and round not in InterviewRound.values:
         raise ApplicationError("Unknown round.", errors={"round": [f"One of {', '.join([*InterviewRound.values, LOOP])}."]})
     if round == LOOP and role is None:
         role = user.target_role
+    focus: list[str] = []
+    if resume is not None:
+        from apps.resumes.selectors import resume_interview_skills
+
+        if resume.user_id != user.pk:  # never reveal another learner's resume exists
+            raise NotFound("Resume not found.")
+        kind = Interview.Kind.RESUME
+        focus = resume_interview_skills(resume, role)
     interview = Interview(
-        user=user, kind=kind, round=round, role=role, company=company, topic=topic,
+        user=user, kind=kind, round=round, role=role, company=company, topic=topic, resume=resume, focus_skills=focus,
         difficulty=difficulty, current_difficulty=difficulty, num_questions=num_questions,
     )
     interview.rounds = _plan_rounds(round=round, role=role, num_questions=num_questions) if kind != Interview.Kind.TOPIC_CHECK else []
@@ -143,7 +152,11 @@ def _next_question(*, interview: Interview, asked: set[int], last_score: int | N
     if not questions:
         return None
     candidates = [_candidate(q) for q in questions.values()]
-    if interview.role_id and interview.kind != Interview.Kind.TOPIC_CHECK:
+    if interview.focus_skills:
+        # A resume interview: questions on the resume's skills and the role's missing skills first.
+        focus = set(interview.focus_skills)
+        candidates = [c for c in candidates if focus & set(c.skills)] or candidates
+    elif interview.role_id and interview.kind != Interview.Kind.TOPIC_CHECK:
         # Practising for a role: its skills' questions first, when the round has any.
         role_skills = set(interview.role.role_skills.values_list("skill__slug", flat=True)) if interview.role else set()
         candidates = [c for c in candidates if role_skills & set(c.skills)] or candidates

@@ -13,6 +13,7 @@ from apps.interviews import selectors, services
 from apps.interviews.forms import AnswerForm, InterviewStartForm
 from apps.interviews.models import Answer, Interview
 from apps.questionbank.models import Question
+from apps.resumes.selectors import resume_get
 from apps.roadmap.models import Topic
 
 # Returned to htmx pollers when nothing changed: no swap, no screen-reader re-announcement.
@@ -38,17 +39,28 @@ def _trend_points(trend: list[selectors.HistoryPoint]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_start(request: HttpRequest) -> HttpResponse:
-    initial = {"role": request.user.target_role_id} if request.user.target_role_id else {}
+    initial: dict = {"role": request.user.target_role_id} if request.user.target_role_id else {}
+    for name in ("role", "round", "resume"):  # links from the dashboard and the resume results
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    resume_id = (request.POST or request.GET).get("resume") or None
+    resume = None
+    if resume_id:
+        try:
+            resume = resume_get(user=request.user, resume_id=int(resume_id))
+        except (ValueError, NotFound) as exc:
+            raise Http404("Resume not found.") from exc
     form = InterviewStartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        values = {**form.cleaned_data, "resume": resume}
         try:
-            interview = services.interview_start(user=request.user, **form.cleaned_data)
+            interview = services.interview_start(user=request.user, **values)
         except ApplicationError as exc:
             field = next(iter(exc.errors), None)
             form.add_error(field if field in form.fields else None, exc.message)
         else:
             return redirect("interviews:detail", interview_id=interview.pk)
-    return render(request, "interviews/start.html", {"form": form})
+    return render(request, "interviews/start.html", {"form": form, "resume": resume})
 
 
 @login_required

@@ -1,1 +1,107 @@
-"""Models arrive with their issue."""
+"""Uploaded resumes, their text, the taxonomy skills found in them and their embedded chunks."""
+
+from django.conf import settings
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+EMBEDDING_DIM = 384
+
+
+class Resume(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Step(models.TextChoices):
+        """Processing steps in order; the upload page shows them as they happen."""
+
+        QUEUED = "queued", "Queued"
+        EXTRACTING = "extracting", "Extracting text"
+        REPAIRING = "repairing", "Repairing the encoding"
+        SECTIONS = "sections", "Finding sections"
+        SKILLS = "skills", "Finding skills"
+        EMBEDDING = "embedding", "Embedding"
+        MATCHING = "matching", "Matching roles"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        TEXT = "text", "Plain text"
+        MARKDOWN = "markdown", "Markdown"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resumes")
+    filename = models.CharField(max_length=150, help_text="Sanitised original name, for display only.")
+    stored_name = models.CharField(max_length=64, unique=True, help_text="Random file name under PRIVATE_UPLOAD_DIR.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROCESSING)
+    step = models.CharField(max_length=12, choices=Step.choices, default=Step.QUEUED)
+    error = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    sections = models.JSONField(default=dict, blank=True, help_text="{section name: text}")
+    flagged_lines = models.JSONField(
+        default=list, blank=True, help_text="Lines addressed to automated screeners; ignored by matching."
+    )
+    years_experience = models.FloatField(default=0)
+    has_experience = models.BooleanField(default=False)
+    skills = models.ManyToManyField("roadmap.Skill", through="ResumeSkill", related_name="resumes", blank=True)
+    top_matches = models.JSONField(
+        default=list, blank=True, help_text="Snapshot of the best roles when processed: [{role, title, score}]."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "sha256"], name="resume_unique_file_per_user")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="resume_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.user_id})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+
+class ResumeSkill(models.Model):
+    """A taxonomy skill found in a resume, with where it was found (evidence for matching)."""
+
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="resume_skills")
+    skill = models.ForeignKey("roadmap.Skill", on_delete=models.CASCADE, related_name="resume_skills")
+    mentions = models.PositiveSmallIntegerField(default=1)
+    sections = models.JSONField(default=list, blank=True)
+    evidence = models.FloatField(default=1.0, help_text="1.0 used in experience/projects … 0.6 only listed.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resume", "skill"], name="resumeskill_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.resume_id}:{self.skill_id}"
+
+
+class ResumeChunk(models.Model):
+    """A passage of a resume and its sentence embedding (the vectors matched against roles)."""
+
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="chunks")
+    order = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=12)
+    text = models.TextField()
+    embedding = VectorField(dimensions=EMBEDDING_DIM)
+
+    class Meta:
+        ordering = ["resume", "order"]
+        constraints = [models.UniqueConstraint(fields=["resume", "order"], name="resumechunk_unique_order")]
+        indexes = [
+            HnswIndex(
+                name="resumechunk_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resume_id}#{self.order}"

@@ -1,2 +1,11 @@
+from django.urls import path
+
+from apps.resumes import views
+
 app_name = "resumes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.resume_list, name="list"),
+    path("<int:resume_id>/", views.resume_detail, name="detail"),
+    path("<int:resume_id>/status/", views.resume_status, name="status"),
+    path("<int:resume_id>/delete/", views.resume_delete, name="delete"),
+]

@@ -15,6 +15,7 @@ from apps.core.api.pagination import PageNumberPagination
 from apps.interviews import selectors, services
 from apps.interviews.models import ROUND_CHOICES, Answer, Interview
 from apps.questionbank.models import Question
+from apps.resumes.selectors import resume_get
 from apps.roadmap.models import Topic
 
 
@@ -129,6 +130,10 @@ class InterviewListApi(APIView):
             queryset=Topic.objects.all(), required=False, allow_null=True,
             help_text="Start a topic check (1-2 questions on the topic's skills) instead of a mock interview.",
         )
+        resume = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1,
+            help_text="Interview me on this resume: questions on its skills and the role's missing skills.",
+        )
 
         def validate(self, attrs: dict) -> dict:
             if not attrs.get("topic") and not attrs.get("round"):
@@ -153,6 +158,8 @@ class InterviewListApi(APIView):
             interview = services.topic_check_start(user=request.user, topic=values["topic"])
         else:
             values.pop("topic", None)
+            if values.get("resume"):
+                values["resume"] = resume_get(user=request.user, resume_id=values["resume"])  # 404 if not theirs
             interview = services.interview_start(user=request.user, **values)
         interview = selectors.interview_get_for(user=request.user, interview_id=interview.pk)
         return Response(_interview_data(interview), status=status.HTTP_201_CREATED)

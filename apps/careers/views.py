@@ -1,0 +1,99 @@
+"""Role pages: browse roles, read one, set it as your target, and (staff) paste a real job posting."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from apps.accounts.services import user_update
+from apps.careers import selectors
+from apps.careers.api import services
+from apps.careers.models import Company, JobRole
+from apps.core.exceptions import ApplicationError, NotFound
+from apps.resumes.selectors import skill_matcher
+from apps.roadmap.models import Skill
+from ml.matching import posting_skill_weights
+
+
+class PostingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    company = forms.ModelChoiceField(queryset=Company.objects.order_by("name"), required=False)
+    seniority = forms.ChoiceField(choices=JobRole.Seniority.choices, initial=JobRole.Seniority.MID)
+    source_url = forms.URLField(max_length=500, required=False, assume_scheme="https",
+                                label="Link to the posting")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), max_length=20_000,
+                                  label="Posting text", help_text="Paste the job description; skills are found in it.")
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.order_by("name"), required=False,
+        help_text="Leave empty to use the skills found in the posting text.",
+    )
+
+
+def _role(role_id: int) -> JobRole:
+    try:
+        return selectors.role_get(role_id=role_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    seniority = request.GET.get("seniority", "")
+    postings = request.GET.get("postings") == "1"
+    roles = selectors.role_list(q=q, seniority=seniority, is_posting=True if postings else None)
+    page = Paginator(roles, 24).get_page(request.GET.get("page"))
+    return render(request, "careers/role_list.html", {
+        "page": page, "q": q, "seniority": seniority, "postings": postings,
+        "seniorities": JobRole.Seniority.choices,
+    })
+
+
+@login_required
+def role_detail(request: HttpRequest, role_id: int) -> HttpResponse:
+    return render(request, "careers/role_detail.html", {"role": _role(role_id)})
+
+
+@login_required
+@require_POST
+def set_target(request: HttpRequest, role_id: int) -> HttpResponse:
+    role = _role(role_id)
+    user_update(user=request.user, target_role=role)
+    messages.success(request, f"“{role.title}” is now your target role.")
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("careers:role", role_id=role.pk)
+
+
+@staff_member_required
+def posting_new(request: HttpRequest) -> HttpResponse:
+    """Staff paste a real job posting; its skills are found with the resume skill matcher."""
+    form = PostingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["skills"]:
+            skills = {s.slug: 2 for s in data["skills"]}
+        else:
+            skills = posting_skill_weights(skill_matcher().find(f"{data['title']}\n{data['description']}"))
+        if not skills:
+            form.add_error("skills", "No known skills found in the posting: pick them here.")
+        else:
+            try:
+                role = services.role_create(
+                    title=data["title"], description=data["description"], skills=skills,
+                    company=data["company"], seniority=data["seniority"], source_url=data["source_url"],
+                    is_posting=True,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Added the posting “{role.title}” with {len(skills)} skills.")
+                return redirect("careers:role", role_id=role.pk)
+    return render(request, "careers/posting_form.html", {"form": form})

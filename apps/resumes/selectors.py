@@ -1,0 +1,340 @@
+"""Reads for resume pages and the API, including the pgvector queries behind matching.
+
+The match of a resume against every role, in one round trip (`role_candidates`): for each of the
+resume's chunks the HNSW index gives its `per_chunk` nearest roles (a LATERAL join); the union of
+those roles is then scored exactly against every chunk, and each row carries the role's skill
+weights and companies. `ml.matching` turns that into scores; `resume_matches` adds the
+explanation (skills, and the roadmap topics and projects that teach each missing skill).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
+from django.db.models import QuerySet
+
+from apps.careers.models import Company, JobRole, RoleSkill
+from apps.core.exceptions import NotFound
+from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
+from apps.roadmap.models import ProjectTemplate, Skill, Stage, Topic, Track
+from ml import matching
+
+# HNSW search width and candidates per chunk (each chunk is one index probe; resumes have ≤8 chunks).
+# At 100,000 roles ef_search 100 keeps ~98% of the exact top 10 up to score ties (strict id recall
+# needs ~200, at about 1.5× the time): figures and trade-offs in docs/benchmarks.md (bench/matching.py).
+PER_CHUNK = 20
+EF_SEARCH = 100
+TOPICS_PER_GAP = 3
+PROJECTS_PER_GAP = 2
+LEVELS = ("beginner", "intermediate", "advanced")  # easiest project first
+
+
+def resume_list(*, user: AbstractBaseUser) -> QuerySet[Resume]:
+    return Resume.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def resume_get(*, user: AbstractBaseUser, resume_id: int) -> Resume:
+    """The learner's own resume; anyone else's is a 404 (never reveal it exists)."""
+    resume = Resume.objects.filter(user=user, pk=resume_id).first()
+    if resume is None:
+        raise NotFound("Resume not found.")
+    return resume
+
+
+def resume_skill_slugs(*, resume: Resume) -> list[str]:
+    return list(
+        ResumeSkill.objects.filter(resume=resume).order_by("-evidence", "-mentions", "skill__slug")
+        .values_list("skill__slug", flat=True)
+    )
+
+
+def resume_skills(*, resume: Resume) -> list[Skill]:
+    """The taxonomy skills found in the resume, best evidenced first."""
+    return list(Skill.objects.filter(resume_skills__resume=resume)
+                .order_by("-resume_skills__evidence", "-resume_skills__mentions", "name"))
+
+
+def skill_matcher() -> matching.SkillMatcher:
+    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
+    return matching.SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
+
+
+def resume_profile(*, resume: Resume) -> matching.ResumeProfile:
+    skills = dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence"))
+    return matching.ResumeProfile(skills=skills, years_experience=resume.years_experience,
+                                  has_experience=resume.has_experience)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    roles: list[matching.RoleCandidate]
+    companies: dict[int, list[int]]  # role id → company ids (its posting company and hiring companies)
+    resume_skills: dict[str, float]  # the resume's skills: slug → evidence
+
+
+def candidate_sql(*, exact: bool = False) -> str:
+    """The candidate query: HNSW top-`per_chunk` roles per chunk (LATERAL), rescored against every chunk.
+
+    `exact` orders by an expression the HNSW index cannot serve, so only the nearest-neighbour step
+    becomes a full scan (disabling index scans would also slow the skill and company look-ups).
+    """
+    distance = "(r.embedding <=> chunk.embedding) + 0" if exact else "r.embedding <=> chunk.embedding"
+    role_table = JobRole._meta.db_table
+    chunk_table = ResumeChunk._meta.db_table
+    role_skill_table = RoleSkill._meta.db_table
+    skill_table = Skill._meta.db_table
+    hiring_table = JobRole.hiring_companies.through._meta.db_table
+    resume_skill_table = ResumeSkill._meta.db_table
+    # The search width is set inside the statement (local to its transaction) by a CTE that the
+    # chunks depend on, so it is in force before the first index probe: no extra round trips.
+    return f"""
+        WITH search AS MATERIALIZED (
+            SELECT set_config('hnsw.ef_search', %(ef_search)s, true)
+        ), chunk AS MATERIALIZED (
+            SELECT c.embedding FROM {chunk_table} c, search WHERE c.resume_id = %(resume)s
+        ), hit AS MATERIALIZED (
+            SELECT DISTINCT near.id FROM chunk
+            CROSS JOIN LATERAL (
+                SELECT r.id FROM {role_table} r
+                ORDER BY {distance}
+                LIMIT %(per_chunk)s
+            ) AS near
+        ), weights AS (
+            SELECT rs.role_id, array_agg(s.slug) AS slugs, array_agg(rs.weight) AS weights
+            FROM hit JOIN {role_skill_table} rs ON rs.role_id = hit.id JOIN {skill_table} s ON s.id = rs.skill_id
+            GROUP BY rs.role_id
+        ), hiring AS (
+            SELECT h.jobrole_id AS role_id, array_agg(h.company_id) AS companies
+            FROM hit JOIN {hiring_table} h ON h.jobrole_id = hit.id
+            GROUP BY h.jobrole_id
+        )
+        SELECT r.id, r.seniority, ARRAY(SELECT 1 - (r.embedding <=> c.embedding) FROM chunk c),
+               weights.slugs, weights.weights, hiring.companies, r.company_id,
+               (SELECT json_object_agg(s.slug, rs.evidence)::text FROM {resume_skill_table} rs
+                  JOIN {skill_table} s ON s.id = rs.skill_id WHERE rs.resume_id = %(resume)s)
+        FROM hit JOIN {role_table} r ON r.id = hit.id
+        LEFT JOIN weights ON weights.role_id = r.id
+        LEFT JOIN hiring ON hiring.role_id = r.id
+        WHERE r.embedding IS NOT NULL
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+
+
+def role_candidates(*, resume_id: int, per_chunk: int = PER_CHUNK, ef_search: int = EF_SEARCH,
+                    exact: bool = False) -> Candidates:
+    """Roles near any chunk of the resume (HNSW, or an exact scan), each with its similarity to every
+    chunk, its skill weights and its companies: one statement, one round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(candidate_sql(exact=exact), {"resume": resume_id, "per_chunk": per_chunk,
+                                                    "ef_search": str(max(ef_search, per_chunk))})
+        rows = cursor.fetchall()
+    roles, companies = [], {}
+    for role_id, seniority, sims, slugs, weights, hiring, posting_company, _ in rows:
+        roles.append(matching.RoleCandidate(role_id=role_id, seniority=seniority, chunk_similarities=sims,
+                                            skills=dict(zip(slugs or (), weights or (), strict=True))))
+        linked = list(hiring or [])
+        if posting_company and posting_company not in linked:
+            linked.insert(0, posting_company)
+        companies[role_id] = linked
+    # The resume's skills ride along on every row (an uncorrelated subquery, computed once).
+    # (As text: psycopg would parse a json column once per row.)
+    resume_skills = json.loads(rows[0][7] or "{}") if rows else dict(
+        ResumeSkill.objects.filter(resume_id=resume_id).values_list("skill__slug", "evidence"))
+    return Candidates(roles=roles, companies=companies, resume_skills=resume_skills)
+
+
+@dataclass(frozen=True)
+class SkillRef:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    id: int
+    slug: str
+    name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """The role fields a match shows (read in the same query as the explanation)."""
+
+    id: int
+    slug: str
+    title: str
+    seniority: str
+    is_posting: bool
+    company: CompanyRef | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def seniority_label(self) -> str:
+        return str(JobRole.Seniority(self.seniority).label) if self.seniority in JobRole.Seniority.values else ""
+
+
+@dataclass(frozen=True)
+class GapTopic:
+    """A roadmap topic that teaches a missing skill (links to `roadmap:topic`)."""
+
+    id: int
+    title: str
+    track: str  # track slug
+    track_title: str
+
+
+@dataclass(frozen=True)
+class GapProject:
+    """A portfolio project template that practises a missing skill."""
+
+    id: int
+    title: str
+    level: str
+
+
+@dataclass
+class SkillGap:
+    """A role skill the resume does not show, with where to learn it."""
+
+    skill: SkillRef
+    weight: int
+    topics: list[GapTopic] = field(default_factory=list)
+    projects: list[GapProject] = field(default_factory=list)
+
+
+@dataclass
+class RoleMatch:
+    role: RoleRef
+    score: matching.RoleScore
+    matched: list[SkillRef] = field(default_factory=list)
+    gaps: list[SkillGap] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult:
+    roles: list[RoleMatch]
+    companies: list[tuple[CompanyRef, matching.CompanyScore]]
+
+
+def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, exact: bool = False,
+                        per_chunk: int = PER_CHUNK, ef_search: int = EF_SEARCH, companies: int = 0) -> MatchResult:
+    """The whole match: candidates, scores, and (with `explain`) skills, gaps, topics and projects.
+
+    Two statements whatever the number of roles, chunks or gaps: the candidates (with the resume's
+    skills), then the explanation of the top `k` (roles, skills, topics, projects, companies).
+    """
+    candidates = role_candidates(resume_id=resume.pk, per_chunk=max(per_chunk, k), ef_search=ef_search, exact=exact)
+    profile = matching.ResumeProfile(skills=candidates.resume_skills, years_experience=resume.years_experience,
+                                     has_experience=resume.has_experience)
+    all_scores = matching.rank_roles(profile, candidates.roles, k=len(candidates.roles))
+    top = all_scores[:k]
+    company_scores = matching.rank_companies(all_scores, candidates.companies)[:companies] if companies else []
+    missing = sorted({slug for s in top for slug in s.missing_skills}) if explain else []
+    shown = sorted({slug for s in top for slug in s.matched_skills} | set(missing)) if explain else []
+    with connection.cursor() as cursor:
+        cursor.execute(explanation_sql(), {
+            "roles": [s.role_id for s in top], "skills": shown, "missing": missing,
+            "companies": [c.company_id for c in company_scores], "levels": list(LEVELS),
+            "topics": TOPICS_PER_GAP + 2, "projects": PROJECTS_PER_GAP,
+        })
+        role_rows, skill_rows, topic_rows, project_rows, company_rows = cursor.fetchone()
+    company_by_id = {row[0]: CompanyRef(*row) for row in company_rows or []}
+    roles = {}
+    for row in role_rows or []:
+        company = CompanyRef(row["company_id"], row["company_slug"], row["company_name"]) if row["company_id"] else None
+        roles[row["id"]] = RoleRef(row["id"], row["slug"], row["title"], row["seniority"], row["is_posting"], company)
+    matches = [RoleMatch(role=roles[s.role_id], score=s) for s in top if s.role_id in roles]
+    if explain:
+        _explain(matches, candidates, skill_rows or [], topic_rows or [], project_rows or [])
+    ranked_companies = [(company_by_id[c.company_id], c) for c in company_scores if c.company_id in company_by_id]
+    return MatchResult(roles=matches, companies=ranked_companies)
+
+
+def resume_matches(*, resume: Resume, k: int = 10, explain: bool = True, exact: bool = False) -> list[RoleMatch]:
+    """The `k` best roles for the resume, best first."""
+    return resume_match_result(resume=resume, k=k, explain=explain, exact=exact).roles
+
+
+def explanation_sql() -> str:
+    """One statement for what the page shows around the scores: the top roles (with their posting
+    company), the skills named, for each missing skill its first roadmap topics and easiest projects
+    (limited per skill by a window, so the catalog's size does not matter), and the ranked companies."""
+    role, company, skill = JobRole._meta.db_table, Company._meta.db_table, Skill._meta.db_table
+    topic, project = Topic._meta.db_table, ProjectTemplate._meta.db_table
+    stage, track = Stage._meta.db_table, Track._meta.db_table
+    topic_skill = Topic.skills.through._meta.db_table
+    project_skill = ProjectTemplate.skills.through._meta.db_table
+    return f"""
+        SELECT
+          (SELECT json_agg(json_build_object(
+                    'id', r.id, 'slug', r.slug, 'title', r.title, 'seniority', r.seniority,
+                    'is_posting', r.is_posting, 'company_id', c.id, 'company_slug', c.slug, 'company_name', c.name))
+             FROM {role} r LEFT JOIN {company} c ON c.id = r.company_id
+            WHERE r.id = ANY(%(roles)s::bigint[])),
+          (SELECT json_agg(json_build_array(s.id, s.slug, s.name))
+             FROM {skill} s WHERE s.slug = ANY(%(skills)s::text[])),
+          (SELECT json_agg(json_build_array(x.slug, x.id, x.title, x.track, x.track_title) ORDER BY x.slug, x.rank)
+             FROM (SELECT s.slug, t.id, t.title, tr.slug AS track, tr.title AS track_title,
+                          row_number() OVER (PARTITION BY ts.skill_id
+                                             ORDER BY tr."order", tr.id, st."order", t."order", t.id) AS rank
+                     FROM {topic_skill} ts JOIN {skill} s ON s.id = ts.skill_id
+                     JOIN {topic} t ON t.id = ts.topic_id JOIN {stage} st ON st.id = t.stage_id
+                     JOIN {track} tr ON tr.id = st.track_id
+                    WHERE s.slug = ANY(%(missing)s::text[])) x
+            WHERE x.rank <= %(topics)s),
+          (SELECT json_agg(json_build_array(x.slug, x.id, x.title, x.level) ORDER BY x.slug, x.rank)
+             FROM (SELECT s.slug, p.id, p.title, p.level,
+                          row_number() OVER (PARTITION BY ps.skill_id
+                                             ORDER BY array_position(%(levels)s::text[], p.level::text), p.title, p.id)
+                            AS rank
+                     FROM {project_skill} ps JOIN {skill} s ON s.id = ps.skill_id
+                     JOIN {project} p ON p.id = ps.projecttemplate_id
+                    WHERE s.slug = ANY(%(missing)s::text[])) x
+            WHERE x.rank <= %(projects)s),
+          (SELECT json_agg(json_build_array(c.id, c.slug, c.name))
+             FROM {company} c WHERE c.id = ANY(%(companies)s::bigint[]))
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+
+
+def _explain(matches: list[RoleMatch], candidates: Candidates, skill_rows: list, topic_rows: list,
+             project_rows: list) -> None:
+    weights = {c.role_id: c.skills for c in candidates.roles}
+    skills = {slug: SkillRef(skill_id, slug, name) for skill_id, slug, name in skill_rows}
+    topics: dict[str, list[GapTopic]] = {}
+    for slug, *topic in topic_rows:
+        bucket = topics.setdefault(slug, [])
+        if len(bucket) < TOPICS_PER_GAP and all(t.title != topic[1] for t in bucket):  # same topic, other track
+            bucket.append(GapTopic(*topic))
+    projects: dict[str, list[GapProject]] = {}
+    for slug, *project in project_rows:
+        projects.setdefault(slug, []).append(GapProject(*project))
+    for match in matches:
+        match.matched = [skills[s] for s in match.score.matched_skills if s in skills]
+        role_weights = weights.get(match.role.pk, {})
+        match.gaps = [
+            SkillGap(skill=skills[s], weight=role_weights.get(s, 1), topics=topics.get(s, []),
+                     projects=projects.get(s, []))
+            for s in match.score.missing_skills if s in skills
+        ]
+
+
+def resume_interview_skills(resume: Resume, role: JobRole | None = None) -> list[str]:
+    """Skill slugs to interview this learner on: the resume's skills (best evidenced first), then the
+    role's skills the resume is missing (heaviest first). For the interviews app's question picking."""
+    have = resume_skill_slugs(resume=resume)
+    if role is None:
+        return have
+    owned = set(have)
+    missing = [slug for slug in RoleSkill.objects.filter(role=role).order_by("-weight", "skill__slug")
+               .values_list("skill__slug", flat=True) if slug not in owned]
+    return [*have, *missing]

@@ -1,0 +1,268 @@
+"""Resume ↔ role matching: finding taxonomy skills in text, and the score that ranks roles.
+
+Plain Python (no Django, no LLM). The apps adapt rows to these types: skills arrive as dicts
+`{slug, name, synonyms}`, roles as `RoleCandidate` with the cosine similarity of the role's
+embedding to each resume chunk (pgvector computes those).
+
+The score (0-100) of a role for a resume, documented in docs/matching.md:
+
+    score = 100 × evidence_factor × (W_SEMANTIC × semantic + W_SKILLS × skill_overlap)
+
+- semantic: the mean of the role's best `TOP_CHUNKS` chunk similarities, rescaled from the range
+  where all-MiniLM cosines live ([SEMANTIC_LOW, SEMANTIC_HIGH] → [0, 1]).
+- skill_overlap: Σ weight × evidence of the role's skills the resume shows / Σ weight of all the
+  role's skills. Evidence is 1 for a skill used in experience or projects, less for a skill that
+  is only listed (a keyword list is a claim; a project is evidence).
+- evidence_factor: seniority fit. Mid/senior/staff roles expect years of experience; a resume
+  short of them is scaled down (never below a floor), and a resume with no work experience at
+  all is capped on senior and staff roles, so a keyword-stuffed CV cannot top them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+W_SEMANTIC = 0.45
+W_SKILLS = 0.55
+TOP_CHUNKS = 3
+SEMANTIC_LOW = 0.15
+SEMANTIC_HIGH = 0.70
+
+# Where a skill was seen → how much it counts as evidence (the best section wins).
+SECTION_EVIDENCE: dict[str, float] = {
+    "experience": 1.0,
+    "projects": 1.0,
+    "education": 0.85,
+    "summary": 0.8,
+    "other": 0.8,
+    "skills": 0.6,
+}
+REQUIRED_YEARS: dict[str, float] = {"intern": 0, "junior": 0, "mid": 2, "senior": 5, "staff": 8}
+SENIORITY_FLOOR: dict[str, float] = {"mid": 0.75, "senior": 0.5, "staff": 0.4}
+NO_EXPERIENCE_CAP: dict[str, int] = {"senior": 35, "staff": 30}
+# Very experienced people rarely want intern/junior jobs: a mild nudge, not a filter.
+OVERQUALIFIED: dict[str, tuple[float, float]] = {"intern": (3, 0.85), "junior": (6, 0.92)}
+
+# Synonyms that are ordinary words in other casings ("zero", "react"): only their exact casing counts.
+EXACT_CASE_TERMS: dict[str, str] = {
+    "zero": "ZeRO",
+    "react": "ReAct",
+    "lambda": "Lambda",
+    "helm": "HELM",
+    "outlines": "Outlines",
+    "accelerate": "Accelerate",
+}
+
+
+# --- skills in text ------------------------------------------------------------------------------
+def _key(phrase: str) -> str:
+    return re.sub(r"[\s\-]+", "", phrase.lower())
+
+
+def _phrase_pattern(phrase: str) -> str:
+    tokens = [re.escape(t) for t in re.split(r"[\s\-]+", phrase.strip()) if t]
+    return r"(?:\s*-\s*|\s+)?".join(tokens)
+
+
+@dataclass(frozen=True)
+class SkillEvidence:
+    slug: str
+    mentions: int
+    sections: tuple[str, ...]
+
+    @property
+    def weight(self) -> float:
+        """How strongly the resume evidences this skill (0.6 listed only … 1.0 used in work)."""
+        return max((SECTION_EVIDENCE.get(s, 0.8) for s in self.sections), default=0.0)
+
+
+class SkillMatcher:
+    """Finds taxonomy skills by name and synonym: whole words, case-insensitive, spacing/hyphen-tolerant
+    ("fine tuning" = "fine-tuning" = "finetuning"), longest phrase first ("PyTorch Lightning")."""
+
+    def __init__(
+        self, skills: Iterable[Mapping[str, object]], *, exact_case: Mapping[str, str] | None = None
+    ) -> None:
+        exact_case = EXACT_CASE_TERMS if exact_case is None else exact_case
+        self._by_key: dict[str, str] = {}
+        patterns: list[tuple[int, str]] = []
+        for skill in skills:
+            slug = str(skill["slug"])
+            synonyms = skill.get("synonyms") or []
+            phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr]
+            for phrase in phrases:
+                phrase = phrase.strip()
+                key = _key(phrase)
+                if len(key) < 2 or key in self._by_key:
+                    continue
+                self._by_key[key] = slug
+                pattern = _phrase_pattern(phrase)
+                if phrase.lower() in exact_case:
+                    pattern = "(?-i:" + _phrase_pattern(exact_case[phrase.lower()]) + ")"
+                patterns.append((len(phrase), pattern))
+        patterns.sort(key=lambda item: -item[0])
+        alternation = "|".join(p for _, p in patterns) or r"(?!x)x"
+        self._regex = re.compile(r"(?<![A-Za-z0-9_])(?:" + alternation + r")(?![A-Za-z0-9_])", re.IGNORECASE)
+
+    @property
+    def slugs(self) -> set[str]:
+        return set(self._by_key.values())
+
+    def find(self, text: str) -> dict[str, int]:
+        """{slug: mentions} for every skill named in `text`."""
+        counts: dict[str, int] = {}
+        for match in self._regex.finditer(text):
+            slug = self._by_key.get(_key(match.group(0)))
+            if slug:
+                counts[slug] = counts.get(slug, 0) + 1
+        return counts
+
+    def find_in_sections(self, sections: Iterable[tuple[str, str]]) -> dict[str, SkillEvidence]:
+        """{slug: evidence} from (section name, text) pairs."""
+        mentions: dict[str, int] = {}
+        where: dict[str, list[str]] = {}
+        for name, text in sections:
+            for slug, count in self.find(text).items():
+                mentions[slug] = mentions.get(slug, 0) + count
+                if name not in where.setdefault(slug, []):
+                    where[slug].append(name)
+        return {slug: SkillEvidence(slug, mentions[slug], tuple(where[slug])) for slug in mentions}
+
+
+def posting_skill_weights(counts: Mapping[str, int]) -> dict[str, int]:
+    """Role skill weights (1-3) from how often a job posting names each skill."""
+    return {slug: 3 if n >= 3 else 2 if n == 2 else 1 for slug, n in counts.items()}
+
+
+# --- the score -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResumeProfile:
+    """What matching needs to know about a resume."""
+
+    skills: Mapping[str, float]  # slug → evidence weight in (0, 1]
+    years_experience: float = 0.0
+    has_experience: bool = False
+
+
+@dataclass(frozen=True)
+class RoleCandidate:
+    role_id: int
+    seniority: str
+    chunk_similarities: Sequence[float]  # cosine similarity of the role to each resume chunk
+    skills: Mapping[str, int]  # slug → weight (1-3)
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    role_id: int
+    score: int
+    semantic: float
+    skill_overlap: float
+    evidence_factor: float
+    matched_skills: list[str]
+    missing_skills: list[str]
+    reasons: list[str] = field(default_factory=list)
+
+
+def semantic_fit(similarities: Sequence[float], *, top: int = TOP_CHUNKS) -> float:
+    """Mean of the best `top` chunk similarities, rescaled to [0, 1].
+
+    The mean of several chunks (not the single best) means one sentence cannot carry a role.
+    """
+    sims = sorted((s for s in similarities if s is not None), reverse=True)[:top]
+    if not sims:
+        return 0.0
+    raw = sum(sims) / len(sims)
+    return min(1.0, max(0.0, (raw - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW)))
+
+
+def skill_overlap(
+    resume_skills: Mapping[str, float], role_skills: Mapping[str, int]
+) -> tuple[float, list[str], list[str]]:
+    """(weighted overlap in [0, 1], matched slugs, missing slugs), both heaviest first."""
+    total = sum(role_skills.values())
+    if not total:
+        return 0.0, [], []
+    ordered = sorted(role_skills.items(), key=lambda item: (-item[1], item[0]))
+    matched = [slug for slug, _ in ordered if slug in resume_skills]
+    missing = [slug for slug, _ in ordered if slug not in resume_skills]
+    gained = sum(weight * min(1.0, resume_skills[slug]) for slug, weight in ordered if slug in resume_skills)
+    return gained / total, matched, missing
+
+
+def evidence_factor(seniority: str, profile: ResumeProfile) -> tuple[float, int | None, list[str]]:
+    """(multiplier, optional score cap, reasons) for how the resume's experience fits the seniority."""
+    reasons: list[str] = []
+    required = REQUIRED_YEARS.get(seniority, 0)
+    factor = 1.0
+    if required:
+        floor = SENIORITY_FLOOR.get(seniority, 0.75)
+        ratio = min(1.0, profile.years_experience / required)
+        factor = floor + (1 - floor) * ratio
+        if ratio < 1:
+            reasons.append(
+                f"{seniority.title()} role: about {required:g}+ years expected, "
+                f"the resume shows {profile.years_experience:g}."
+            )
+    if seniority in OVERQUALIFIED:
+        years, multiplier = OVERQUALIFIED[seniority]
+        if profile.years_experience > years:
+            factor *= multiplier
+            reasons.append(f"{seniority.title()} role for someone with {profile.years_experience:g} years.")
+    cap = None
+    if not profile.has_experience and seniority in NO_EXPERIENCE_CAP:
+        cap = NO_EXPERIENCE_CAP[seniority]
+        reasons.append("No work experience found: senior roles are capped.")
+    return factor, cap, reasons
+
+
+def score_role(profile: ResumeProfile, candidate: RoleCandidate) -> RoleScore:
+    semantic = semantic_fit(candidate.chunk_similarities)
+    overlap, matched, missing = skill_overlap(profile.skills, candidate.skills)
+    factor, cap, reasons = evidence_factor(candidate.seniority, profile)
+    score = round(100 * factor * (W_SEMANTIC * semantic + W_SKILLS * overlap))
+    if cap is not None:
+        score = min(score, cap)
+    return RoleScore(
+        role_id=candidate.role_id,
+        score=max(0, min(100, score)),
+        semantic=round(semantic, 4),
+        skill_overlap=round(overlap, 4),
+        evidence_factor=round(factor, 4),
+        matched_skills=matched,
+        missing_skills=missing,
+        reasons=reasons,
+    )
+
+
+def rank_roles(
+    profile: ResumeProfile, candidates: Iterable[RoleCandidate], *, k: int = 10
+) -> list[RoleScore]:
+    """The `k` best roles, best first (ties: closer text first, then the older role)."""
+    scored = [score_role(profile, c) for c in candidates]
+    scored.sort(key=lambda s: (-s.score, -s.semantic, s.role_id))
+    return scored[:k]
+
+
+@dataclass(frozen=True)
+class CompanyScore:
+    company_id: int
+    score: int
+    best_role_id: int
+    role_ids: list[int]
+
+
+def rank_companies(
+    role_scores: Sequence[RoleScore], role_companies: Mapping[int, Iterable[int]]
+) -> list[CompanyScore]:
+    """Companies ranked by their best role's score (then by how many of the ranked roles they hire for)."""
+    best: dict[int, CompanyScore] = {}
+    for role in sorted(role_scores, key=lambda s: -s.score):
+        for company_id in role_companies.get(role.role_id, ()):
+            if company_id in best:
+                best[company_id].role_ids.append(role.role_id)
+            else:
+                best[company_id] = CompanyScore(company_id, role.score, role.role_id, [role.role_id])
+    return sorted(best.values(), key=lambda c: (-c.score, -len(c.role_ids), c.company_id))
