@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 export HF_HUB_OFFLINE := 1
 
 .PHONY: install run test lint chromium stop demo bench clean-var
@@ -35,7 +34,7 @@ lint: install
 test: install chromium
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
 
 stop:
 	$(PY) manage.py embedded stop
