@@ -142,3 +142,20 @@ def schema_instruction(schema: dict[str, Any]) -> str:
         "Reply with one JSON object and nothing else (no prose, no code fence). "
         f"It must match this JSON schema:\n{json.dumps(schema, separators=(',', ':'))}"
     )
+
+
+class BatchFirstBackend:
+    """For engines that generate in batches (in-process vLLM, transformers): one chat is a batch of one."""
+
+    def chat(
+        self,
+        messages: list[Message],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int = 0,
+    ) -> ChatResult:
+        return self.chat_batch(  # type: ignore[attr-defined]
+            [messages], json_schema=json_schema, max_tokens=max_tokens, temperature=temperature, seed=seed
+        )[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ml.llm.base import (
+    BatchFirstBackend,
     ChatResult,
     LLMBadOutput,
     LLMNotConfigured,
@@ -107,7 +108,7 @@ def _load(folder: str, gguf_file: str | None) -> tuple[Any, Any]:
     return loaded
 
 
-class LocalTransformersBackend:
+class LocalTransformersBackend(BatchFirstBackend):
     name = "local"
 
     def __init__(self, config: LLMConfig) -> None:
@@ -116,19 +117,6 @@ class LocalTransformersBackend:
         self._model_name = self._gguf or Path(self._folder).name
         # generate() on one model object is not made for concurrent calls.
         self._generate_lock = threading.Lock()
-
-    def chat(
-        self,
-        messages: list[Message],
-        *,
-        json_schema: dict[str, Any] | None = None,
-        max_tokens: int = 512,
-        temperature: float = 0.0,
-        seed: int = 0,
-    ) -> ChatResult:
-        return self.chat_batch(
-            [messages], json_schema=json_schema, max_tokens=max_tokens, temperature=temperature, seed=seed
-        )[0]
 
     def chat_batch(
         self,

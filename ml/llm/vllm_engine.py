@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from ml.llm.base import (
+    BatchFirstBackend,
     ChatResult,
     LLMBadOutput,
     LLMNotConfigured,
@@ -30,7 +31,7 @@ MISSING_VLLM = (
 )
 
 
-class VLLMEngineBackend:
+class VLLMEngineBackend(BatchFirstBackend):
     name = "vllm"
 
     def __init__(self, config: LLMConfig) -> None:
@@ -66,19 +67,6 @@ class VLLMEngineBackend:
 
                 kwargs["guided_decoding"] = GuidedDecodingParams(json=json_schema)
         return self._vllm.SamplingParams(**kwargs)
-
-    def chat(
-        self,
-        messages: list[Message],
-        *,
-        json_schema: dict[str, Any] | None = None,
-        max_tokens: int = 512,
-        temperature: float = 0.0,
-        seed: int = 0,
-    ) -> ChatResult:
-        return self.chat_batch(
-            [messages], json_schema=json_schema, max_tokens=max_tokens, temperature=temperature, seed=seed
-        )[0]
 
     def chat_batch(
         self,
