@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
 from ml.llm.base import ChatBackend, LLMError
-from ml.prompts import follow_up_v1
+from ml.prompts import follow_up_v1, resume_project_v1
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +123,101 @@ def write_follow_up(question: QuestionSpec, grade: Grade, *, llm: ChatBackend | 
         except LLMError as exc:
             logger.warning("follow-up generation failed, using the template: %s", exc)
     return template_follow_up(question, missed)
+
+
+# --- A question about a project on the resume (needs an LLM) --------------------------------------
+PROJECT_SECTIONS = ("projects", "experience")
+PROJECT_TEXT_LIMIT = 6000  # characters of resume text sent to the LLM
+
+PROJECT_QUESTION_SCHEMA = {
+    "title": "resume_project_question",
+    "type": "object",
+    "properties": {
+        "project": {"type": "string", "maxLength": 120},
+        "prompt": {"type": "string", "maxLength": 600},
+        "key_points": {
+            "type": "array", "minItems": 3, "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {"text": {"type": "string", "maxLength": 300},
+                               "weight": {"type": "integer", "minimum": 1, "maximum": 3}},
+                "required": ["text", "weight"],
+                "additionalProperties": False,
+            },
+        },
+        "reference_answer": {"type": "string", "maxLength": 2500},
+        "follow_up_hints": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 300}},
+    },
+    "required": ["project", "prompt", "key_points", "reference_answer", "follow_up_hints"],
+    "additionalProperties": False,
+}
+
+
+@dataclass(frozen=True)
+class ProjectQuestion:
+    project: str
+    prompt: str
+    key_points: list[dict[str, object]]
+    reference_answer: str
+    follow_up_hints: list[str]
+    prompt_version: str = resume_project_v1.PROMPT_VERSION
+
+
+class ProjectQuestionError(ValueError):
+    """The LLM's question cannot be used (a project not on the resume, a missing field…)."""
+
+
+def project_source_text(sections: Mapping[str, str]) -> str:
+    """The resume text a project question is written from: its projects, then its experience."""
+    parts = [f"{name.title()}:\n{sections[name].strip()}" for name in PROJECT_SECTIONS if (sections.get(name) or "").strip()]
+    return "\n\n".join(parts)[:PROJECT_TEXT_LIMIT]
+
+
+def project_question_messages(source_text: str, *, round_label: str) -> list[dict[str, str]]:
+    # The fence cannot be closed from inside: angle brackets in the resume are neutralised.
+    fenced = source_text.replace("<", "‹").replace(">", "›")
+    return [
+        {"role": "system", "content": resume_project_v1.SYSTEM.format(round=round_label)},
+        {"role": "user", "content": resume_project_v1.USER.format(resume=fenced)},
+    ]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def parse_project_question(parsed: Mapping[str, object] | None, source_text: str) -> ProjectQuestion:
+    """Validate the LLM's JSON: the project must be named in the resume text it was given (no
+    invented projects), the prompt must mention it, and the rubric must be usable."""
+    if not isinstance(parsed, Mapping):
+        raise ProjectQuestionError("The LLM did not return a JSON object.")
+    project = str(parsed.get("project") or "").strip().strip("\"'")
+    prompt = str(parsed.get("prompt") or "").strip()
+    if len(project) < 3 or _normalise(project) not in _normalise(source_text):
+        raise ProjectQuestionError("The LLM named a project that is not on the resume.")
+    if not prompt or _normalise(project) not in _normalise(prompt):
+        raise ProjectQuestionError("The question does not name the project.")
+    points = []
+    for item in parsed.get("key_points") or []:  # type: ignore[union-attr]
+        if not isinstance(item, Mapping):
+            continue
+        text = str(item.get("text") or "").strip()
+        weight = item.get("weight")
+        if text and text.lower() not in {str(p["text"]).lower() for p in points}:
+            points.append({"text": text, "weight": weight if isinstance(weight, int) and 1 <= weight <= 3 else 1})
+    if len(points) < 2:
+        raise ProjectQuestionError("The question came without a usable rubric (2+ distinct key points).")
+    hints = [str(h).strip() for h in parsed.get("follow_up_hints") or [] if str(h).strip()]  # type: ignore[union-attr]
+    return ProjectQuestion(project=project, prompt=prompt, key_points=points[:5],
+                           reference_answer=str(parsed.get("reference_answer") or "").strip(), follow_up_hints=hints[:5])
+
+
+def write_project_question(sections: Mapping[str, str], *, round_label: str, llm: ChatBackend) -> ProjectQuestion:
+    """One question about a project the resume names. Raises ProjectQuestionError (nothing usable on
+    the resume or in the reply) or LLMError (the LLM failed; LLMUnavailable when it is unreachable)."""
+    source = project_source_text(sections)
+    if not source:
+        raise ProjectQuestionError("The resume has no projects or experience section to ask about.")
+    result = llm.chat(project_question_messages(source, round_label=round_label), json_schema=PROJECT_QUESTION_SCHEMA,
+                      max_tokens=900, temperature=0.0, seed=0)
+    return parse_project_question(result.parsed, source)

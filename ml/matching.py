@@ -2,14 +2,15 @@
 
 Plain Python (no Django, no LLM). The apps adapt rows to these types: skills arrive as dicts
 `{slug, name, synonyms}`, roles as `RoleCandidate` with the cosine similarity of the role's
-embedding to each resume chunk (pgvector computes those).
+embedding to the resume's embedding (pgvector computes it).
 
 The score (0-100) of a role for a resume, documented in docs/matching.md:
 
     score = 100 × evidence_factor × (W_SEMANTIC × semantic + W_SKILLS × skill_overlap)
 
-- semantic: the mean of the role's best `TOP_CHUNKS` chunk similarities, rescaled from the range
-  where all-MiniLM cosines live ([SEMANTIC_LOW, SEMANTIC_HIGH] → [0, 1]).
+- semantic: the cosine similarity of the role to the resume's embedding (the normalised mean of
+  its chunk embeddings, so the whole resume counts and no single sentence carries a role),
+  rescaled from the range where all-MiniLM cosines live ([SEMANTIC_LOW, SEMANTIC_HIGH] → [0, 1]).
 - skill_overlap: Σ weight × evidence of the role's skills the resume shows / Σ weight of all the
   role's skills. Evidence is 1 for a skill used in experience or projects, less for a skill that
   is only listed (a keyword list is a claim; a project is evidence).
@@ -26,9 +27,31 @@ from dataclasses import dataclass, field
 
 W_SEMANTIC = 0.45
 W_SKILLS = 0.55
-TOP_CHUNKS = 3
 SEMANTIC_LOW = 0.15
 SEMANTIC_HIGH = 0.70
+
+# The match vector (see `role_match_vector`): the role's text embedding, one slot per taxonomy skill,
+# one per seniority, and one that makes every role vector the same length. Its inner product with a
+# resume's `resume_query_vector` is the linear part of the score; with equal lengths, ranking by
+# cosine is ranking by that product, so one HNSW probe (cosine, a metric the graph navigates well)
+# finds the roles that score best on text AND skills.
+EMBEDDING_DIM = 384
+SKILL_SLOTS = 128
+SENIORITIES: tuple[str, ...] = ("intern", "junior", "mid", "senior", "staff")
+SENIORITY_SLOTS = 8  # room for more levels without a new column
+MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + 1
+# Role-side scales; the query side is divided by the same, so the product does not depend on them.
+# They set the geometry the HNSW graph is built and searched in: skills scaled up so that a query
+# (a resume shows more skills than a role lists) looks like a role, seniority small so that the
+# levels stay one connected graph. Chosen with bench/matching.py at 100,000 roles: skills 1.2 / 1.75
+# / 2.5 gave probe recall 0.69 / 0.97 / 0.94 at ef_search 200; seniority 0.2 / 0.45 / 0.8 gave
+# 0.94 / 0.97 / 0.35.
+TEXT_SCALE = W_SEMANTIC / (SEMANTIC_HIGH - SEMANTIC_LOW)
+SKILL_SCALE = 1.75
+SENIORITY_SCALE = 0.45
+# The longest a role vector can be before the last slot pads it (a single-skill role).
+MATCH_NORM = (TEXT_SCALE**2 + SKILL_SCALE**2 + SENIORITY_SCALE**2) ** 0.5
+TYPICAL_TOP_LINEAR = 0.6
 
 # Where a skill was seen → how much it counts as evidence (the best section wins).
 SECTION_EVIDENCE: dict[str, float] = {
@@ -150,7 +173,7 @@ class ResumeProfile:
 class RoleCandidate:
     role_id: int
     seniority: str
-    chunk_similarities: Sequence[float]  # cosine similarity of the role to each resume chunk
+    similarity: float  # cosine similarity of the role's embedding to the resume's embedding
     skills: Mapping[str, int]  # slug → weight (1-3)
 
 
@@ -166,16 +189,27 @@ class RoleScore:
     reasons: list[str] = field(default_factory=list)
 
 
-def semantic_fit(similarities: Sequence[float], *, top: int = TOP_CHUNKS) -> float:
-    """Mean of the best `top` chunk similarities, rescaled to [0, 1].
+def resume_vector(chunk_embeddings: Sequence[Sequence[float]]) -> list[float] | None:
+    """The resume's embedding: the normalised mean of its chunk embeddings (None without chunks).
 
-    The mean of several chunks (not the single best) means one sentence cannot carry a role.
+    A mean over every chunk means one sentence, or one section, cannot carry a role.
     """
-    sims = sorted((s for s in similarities if s is not None), reverse=True)[:top]
-    if not sims:
+    if not chunk_embeddings:
+        return None
+    dims = len(chunk_embeddings[0])
+    total = [0.0] * dims
+    for vector in chunk_embeddings:
+        for i, value in enumerate(vector):
+            total[i] += float(value)
+    norm = sum(v * v for v in total) ** 0.5
+    return [v / norm for v in total] if norm else None
+
+
+def semantic_fit(similarity: float | None) -> float:
+    """The role↔resume cosine similarity rescaled to [0, 1]."""
+    if similarity is None:
         return 0.0
-    raw = sum(sims) / len(sims)
-    return min(1.0, max(0.0, (raw - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW)))
+    return min(1.0, max(0.0, (similarity - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW)))
 
 
 def skill_overlap(
@@ -219,7 +253,7 @@ def evidence_factor(seniority: str, profile: ResumeProfile) -> tuple[float, int 
 
 
 def score_role(profile: ResumeProfile, candidate: RoleCandidate) -> RoleScore:
-    semantic = semantic_fit(candidate.chunk_similarities)
+    semantic = semantic_fit(candidate.similarity)
     overlap, matched, missing = skill_overlap(profile.skills, candidate.skills)
     factor, cap, reasons = evidence_factor(candidate.seniority, profile)
     score = round(100 * factor * (W_SEMANTIC * semantic + W_SKILLS * overlap))
@@ -266,3 +300,52 @@ def rank_companies(
             else:
                 best[company_id] = CompanyScore(company_id, role.score, role.role_id, [role.role_id])
     return sorted(best.values(), key=lambda c: (-c.score, -len(c.role_ids), c.company_id))
+
+
+# --- the match vector (candidate retrieval) ------------------------------------------------------
+def role_match_vector(embedding: Sequence[float], skill_weights: Mapping[int, int], seniority: str) -> list[float]:
+    """A role's retrieval vector: its (unit) embedding × TEXT_SCALE, its skill weights as shares of the
+    total × SKILL_SCALE (slot → share; slots ≥ SKILL_SLOTS are left out), SENIORITY_SCALE in its
+    seniority's slot, and a last slot that brings every role vector to length MATCH_NORM."""
+    if len(embedding) != EMBEDDING_DIM:
+        raise ValueError(f"expected a {EMBEDDING_DIM}-dim embedding, got {len(embedding)}")
+    text = [float(v) for v in embedding]
+    norm = sum(v * v for v in text) ** 0.5 or 1.0
+    vector = [TEXT_SCALE * v / norm for v in text]
+    skills = [0.0] * SKILL_SLOTS
+    total = sum(weight for slot, weight in skill_weights.items() if 0 <= slot < SKILL_SLOTS)
+    for slot, weight in skill_weights.items():
+        if 0 <= slot < SKILL_SLOTS and total:
+            skills[slot] = SKILL_SCALE * weight / total
+    levels = [0.0] * SENIORITY_SLOTS
+    if seniority in SENIORITIES:
+        levels[SENIORITIES.index(seniority)] = SENIORITY_SCALE
+    vector += skills + levels
+    pad = max(0.0, MATCH_NORM**2 - sum(v * v for v in vector)) ** 0.5
+    return [*vector, pad]
+
+
+def resume_query_vector(
+    embedding: Sequence[float], skill_evidence: Mapping[int, float], profile: ResumeProfile
+) -> list[float]:
+    """The vector whose inner product with `role_match_vector` ranks roles as the score does.
+
+    Embedding part: the rescaled semantic term (up to a constant). Skill slots: the evidence, so the
+    product is W_SKILLS × the weighted overlap, exactly. Seniority slots: the additive equivalent of
+    that seniority's factor (and cap) for this resume. The padding slot is 0. Left out: the clipping
+    of the semantic term and the factor's multiplicative shape, which is why the selector fetches
+    more candidates than it shows and scores them exactly.
+    """
+    vector = [float(v) for v in embedding]  # × W_SEMANTIC / (HIGH - LOW) / TEXT_SCALE = × 1
+    skills = [0.0] * SKILL_SLOTS
+    for slot, evidence in skill_evidence.items():
+        if 0 <= slot < SKILL_SLOTS:
+            skills[slot] = W_SKILLS / SKILL_SCALE * min(1.0, float(evidence))
+    levels = [0.0] * SENIORITY_SLOTS
+    for i, seniority in enumerate(SENIORITIES):
+        factor, cap, _ = evidence_factor(seniority, profile)
+        expected = TYPICAL_TOP_LINEAR * factor
+        if cap is not None:
+            expected = min(expected, cap / 100)
+        levels[i] = (expected - TYPICAL_TOP_LINEAR) / SENIORITY_SCALE
+    return vector + skills + levels + [0.0]

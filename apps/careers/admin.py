@@ -21,8 +21,9 @@ class JobRoleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        from apps.careers.services import role_embedding_refresh_later
+        from apps.careers.services import role_embedding_refresh_later, role_match_vectors_refresh
 
+        role_match_vectors_refresh(role_ids=[form.instance.pk])  # new skills count at once; the text follows
         role_embedding_refresh_later(role_id=form.instance.pk)
 
 

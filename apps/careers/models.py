@@ -1,7 +1,9 @@
 """Companies and job roles (with weighted skills, salary and the interview rounds of the hiring loop)."""
 
 from django.db import models
-from pgvector.django import HnswIndex, VectorField
+from pgvector.django import HalfVectorField, HnswIndex, VectorField
+
+from ml.matching import MATCH_DIM
 
 EMBEDDING_DIM = 384
 
@@ -68,16 +70,24 @@ class JobRole(models.Model):
     sources = models.JSONField(default=list, blank=True)
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
     embedded_text_hash = models.CharField(max_length=64, blank=True)
+    # Embedding + skill shares + seniority (ml.matching.role_match_vector): what resume matching probes.
+    match_vector = HalfVectorField(dimensions=MATCH_DIM, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
         indexes = [
+            # Cosine over equal-length match vectors ranks roles by their product with a resume's query
+            # vector, the linear part of the match score (ml.matching). A denser graph than the defaults:
+            # job roles are dense near-duplicates (docs/benchmarks.md).
             HnswIndex(
-                name="jobrole_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
-                opclasses=["vector_cosine_ops"],
-            )
+                name="jobrole_match_hnsw", fields=["match_vector"], m=24, ef_construction=128,
+                opclasses=["halfvec_cosine_ops"],
+            ),
+            # Roles whose match vector is not computed yet: matched by an exact scan of this (small) set.
+            models.Index(fields=["id"], name="jobrole_match_pending",
+                         condition=models.Q(match_vector__isnull=True, embedding__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

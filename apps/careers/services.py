@@ -1,11 +1,16 @@
-"""Role embeddings: a role's text is embedded when it is created or edited (admin, API, catalog loader)."""
+"""Role embeddings and match vectors: a role's text is embedded when it is created or edited (admin,
+API, catalog loader), and its match vector (embedding + skill shares + seniority, what resume
+matching probes) is rebuilt whenever the embedding, the skills or the seniority change."""
 
 import hashlib
 import logging
+from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from apps.careers.models import JobRole
+from apps.careers.models import JobRole, RoleSkill
+from apps.roadmap.models import Skill
+from ml import matching
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +28,12 @@ def role_embedding_refresh(*, role_id: int, force: bool = False) -> bool:
     text = role_embedding_text(role)
     digest = hashlib.sha256(text.encode()).hexdigest()
     if not force and digest == role.embedded_text_hash and role.embedding is not None:
+        role_match_vectors_refresh(role_ids=[role.pk])  # weights may have changed without the text
         return False
     role.embedding = get_encoder().encode([text])[0].tolist()
     role.embedded_text_hash = digest
     role.save(update_fields=["embedding", "embedded_text_hash"])
+    role_match_vectors_refresh(role_ids=[role.pk])
     return True
 
 
@@ -49,6 +56,7 @@ def roles_embed_missing(*, batch_size: int = 64) -> int:
             role.embedding = vector.tolist()
             role.embedded_text_hash = digest
         JobRole.objects.bulk_update([role for role, _, _ in chunk], ["embedding", "embedded_text_hash"])
+    role_match_vectors_refresh()
     return len(pending)
 
 
@@ -57,3 +65,58 @@ def role_embedding_refresh_later(*, role_id: int) -> None:
     from apps.careers.tasks import role_embed_task
 
     transaction.on_commit(lambda: role_embed_task.delay(role_id))
+
+
+def skill_vector_slots() -> dict[int, int]:
+    """Skill id → its slot in the match vectors. A skill without one gets the next never-used slot;
+    once all `SKILL_SLOTS` have been used, freed slots are reused and every role vector is rebuilt
+    (a freed slot may still hold a deleted skill's share). Skills beyond capacity get none: they
+    still count in the exact score, only not in candidate retrieval (logged)."""
+    for _attempt in range(3):
+        rows = list(Skill.objects.order_by("id").values_list("id", "vector_slot"))
+        slots = {skill_id: slot for skill_id, slot in rows if slot is not None}
+        missing = [skill_id for skill_id, slot in rows if slot is None]
+        if not missing:
+            return slots
+        used = set(slots.values())
+        fresh = list(range(max(used, default=-1) + 1, matching.SKILL_SLOTS))
+        reused = [slot for slot in range(matching.SKILL_SLOTS) if slot not in used and slot not in fresh]
+        free = fresh + reused
+        if len(missing) > len(free):
+            logger.warning("%d skills have no match-vector slot (SKILL_SLOTS=%d): they are left out of "
+                           "candidate retrieval", len(missing) - len(free), matching.SKILL_SLOTS)
+        assigned = dict(zip(missing, free, strict=False))
+        try:
+            with transaction.atomic():
+                for skill_id, slot in assigned.items():
+                    Skill.objects.filter(pk=skill_id, vector_slot=None).update(vector_slot=slot)
+        except IntegrityError:  # another process assigned the same slot first: read again
+            continue
+        if any(slot in reused for slot in assigned.values()):
+            transaction.on_commit(lambda: role_match_vectors_refresh())
+        return {**slots, **assigned}
+    raise RuntimeError("could not assign match-vector slots to skills")
+
+
+def role_match_vectors_refresh(*, role_ids: Iterable[int] | None = None, batch_size: int = 1000) -> int:
+    """Rebuild the match vectors of these roles (all roles when None) from their embedding, skills and
+    seniority. No model is loaded: cheap enough to run inside the request that edits a role."""
+    slots = skill_vector_slots()
+    roles = JobRole.objects.exclude(embedding=None).order_by("id")
+    if role_ids is not None:
+        roles = roles.filter(pk__in=list(role_ids))
+    done = 0
+    ids = list(roles.values_list("id", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = list(JobRole.objects.filter(pk__in=ids[start : start + batch_size]).only("id", "embedding", "seniority"))
+        weights: dict[int, dict[int, int]] = {}
+        for role_id, skill_id, weight in RoleSkill.objects.filter(role_id__in=[r.pk for r in batch]).values_list(
+            "role_id", "skill_id", "weight"
+        ):
+            if skill_id in slots:
+                weights.setdefault(role_id, {})[slots[skill_id]] = weight
+        for role in batch:
+            role.match_vector = matching.role_match_vector(role.embedding, weights.get(role.pk, {}), role.seniority)
+        JobRole.objects.bulk_update(batch, ["match_vector"])
+        done += len(batch)
+    return done

@@ -36,6 +36,16 @@ class Interview(models.Model):
         default=list, blank=True, help_text="Skill slugs questions should come from (a resume interview: the "
         "resume's skills and the role's missing ones)."
     )
+    # A resume interview with an LLM backend: one question about a project the resume names, written in
+    # the background (the "llm" queue) and asked as soon as it is ready (never first).
+    project_question = models.ForeignKey(
+        "questionbank.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project_question_status = models.CharField(
+        max_length=12, blank=True, default="",
+        choices=[("", "Not asked for"), ("pending", "Being written"), ("ready", "Ready"), ("failed", "Not available")],
+    )
+    project_question_error = models.CharField(max_length=300, blank=True)
     difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     current_difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     num_questions = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])

@@ -89,8 +89,14 @@ def interview_start(
         difficulty=difficulty, current_difficulty=difficulty, num_questions=num_questions,
     )
     interview.rounds = _plan_rounds(round=round, role=role, num_questions=num_questions) if kind != Interview.Kind.TOPIC_CHECK else []
+    if resume is not None and llm_configured() and num_questions >= 2:
+        interview.project_question_status = "pending"
     interview.full_clean()
     interview.save()
+    if interview.project_question_status == "pending":
+        from apps.interviews import tasks
+
+        transaction.on_commit(lambda: tasks.interview_project_question_task.delay(interview.pk))
     version = _next_question(interview=interview, asked=set(), last_score=None)
     if version is None:
         raise ApplicationError(
@@ -143,6 +149,13 @@ def _next_question(*, interview: Interview, asked: set[int], last_score: int | N
     slot = len(asked)
     if slot >= interview.num_questions:
         return None
+    if (slot >= 1 and interview.project_question_status == "ready" and interview.project_question_id
+            and interview.project_question_id not in asked):
+        # The question about a project on the resume, as soon as it is written (never first).
+        version = QuestionVersion.objects.filter(question_id=interview.project_question_id,
+                                                 question__current_version=F("pk")).first()
+        if version is not None:
+            return version
     if interview.kind == Interview.Kind.TOPIC_CHECK:
         skill_ids = list(interview.topic.skills.values_list("id", flat=True)) if interview.topic else []
         pool = _candidate_questions(skill_ids=skill_ids, rounds=None)
@@ -703,3 +716,76 @@ def _next_steps(interview: Interview, score: int | None, gaps: list[dict[str, An
     else:
         steps.append("Take another mock interview of this round to consolidate.")
     return steps
+
+
+# --- A question about a project named on the resume (resume interviews, with an LLM) --------------
+
+
+def _project_question_finish(interview: Interview, *, error: str) -> Interview:
+    interview.project_question_status = "failed"
+    interview.project_question_error = error[:300]
+    interview.save(update_fields=["project_question_status", "project_question_error"])
+    return interview
+
+
+def interview_project_question_write(*, interview_id: int, final_attempt: bool = True) -> Interview:
+    """Ask the LLM for one question about a project the interview's resume names; the interview asks
+    it as its next main question once it is ready. Idempotent (only a pending request runs).
+
+    The resume is data to the LLM (fenced, and screener lines were removed at processing); the reply
+    must name a project that is on the resume, or nothing is stored. An unreachable LLM propagates
+    `LLMUnavailable` (the task retries) until the final attempt, which gives up: the interview goes on
+    with bank questions either way.
+    """
+    from apps.questionbank.services import question_create
+    from apps.resumes.selectors import skill_matcher
+    from ml.interviewer import ProjectQuestionError, write_project_question
+    from ml.llm import LLMError, LLMUnavailable, get_llm
+
+    interview = Interview.objects.select_related("resume").get(pk=interview_id)
+    if interview.project_question_status != "pending":
+        return interview
+    if interview.resume is None:
+        return _project_question_finish(interview, error="The resume was deleted.")
+    if not interview.is_active:
+        return _project_question_finish(interview, error="The interview ended before the question was written.")
+    try:
+        llm = get_llm()
+    except LLMError as exc:
+        return _project_question_finish(interview, error=f"The LLM backend is misconfigured: {exc}")
+    if llm is None:
+        return _project_question_finish(interview, error="No LLM backend is configured.")
+    round_ = interview.round if interview.round in InterviewRound.values else InterviewRound.LLM_DEEP_DIVE
+    try:
+        written = write_project_question(interview.resume.sections or {}, round_label=InterviewRound(round_).label,
+                                         llm=llm)
+    except LLMUnavailable as exc:
+        if final_attempt:
+            return _project_question_finish(interview, error=f"The LLM could not be reached: {exc}")
+        raise
+    except ProjectQuestionError as exc:
+        return _project_question_finish(interview, error=str(exc))
+    except LLMError as exc:
+        return _project_question_finish(interview, error=f"The LLM's reply was not usable: {exc}")
+    found = skill_matcher().find(" ".join([written.prompt, *(str(p["text"]) for p in written.key_points)]))
+    owned = set(interview.focus_skills)
+    skills = [slug for slug in found if slug in owned] or list(found)
+    with transaction.atomic():
+        interview = Interview.objects.select_for_update().get(pk=interview_id)
+        if interview.project_question_status != "pending":  # a redelivered task got here first
+            return interview
+        try:
+            question = question_create(
+                user=interview.user, round=round_, difficulty=interview.difficulty, skills=skills[:5],
+                status=Question.Status.DRAFT, source=Question.Source.RESUME, embed=False,
+                key=f"resume-{interview.pk}-project", prompt=written.prompt, key_points=written.key_points,
+                reference_answer=written.reference_answer, follow_up_hints=written.follow_up_hints,
+            )
+        except ApplicationError as exc:
+            return _project_question_finish(interview, error=f"The LLM's question was not usable: {exc.message}")
+        interview.project_question = question
+        interview.project_question_status = "ready"
+        interview.project_question_error = ""
+        interview.save(update_fields=["project_question", "project_question_status", "project_question_error"])
+    logger.info("interview %s: project question on %r ready", interview.pk, written.project)
+    return interview

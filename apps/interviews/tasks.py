@@ -41,3 +41,10 @@ def refine_provisional_task(limit: int = 200) -> int:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def requeue_stuck_answers_task(older_than_minutes: int | None = None) -> int:
     return services.answers_requeue_stuck(older_than_minutes=older_than_minutes)
+
+
+@shared_task(bind=True, acks_late=True, queue="llm", soft_time_limit=150, time_limit=180,
+             autoretry_for=(LLMUnavailable, LLMTimeout), retry_backoff=2, retry_backoff_max=30, max_retries=3)
+def interview_project_question_task(self, interview_id: int) -> None:  # type: ignore[no-untyped-def]
+    services.interview_project_question_write(interview_id=interview_id,
+                                              final_attempt=self.request.retries >= self.max_retries)

@@ -18,6 +18,9 @@ class Question(models.Model):
         AUTHORED = "authored", "Authored"
         IMPORTED = "imported", "Imported"
         LLM_DRAFTED = "llm_drafted", "LLM-drafted"
+        # Written by the LLM for one learner's resume interview: private to that interview, never
+        # published, not in the staff bank lists.
+        RESUME = "resume", "From a learner's resume"
 
     key = models.SlugField(max_length=120, unique=True, help_text="Stable id used by data files and imports.")
     round = models.CharField(max_length=20, choices=InterviewRound.choices)

@@ -49,6 +49,10 @@ class Resume(models.Model):
     years_experience = models.FloatField(default=0)
     has_experience = models.BooleanField(default=False)
     skills = models.ManyToManyField("roadmap.Skill", through="ResumeSkill", related_name="resumes", blank=True)
+    embedding = VectorField(
+        dimensions=EMBEDDING_DIM, null=True, blank=True, editable=False,
+        help_text="The normalised mean of the chunk embeddings: what roles are matched against.",
+    )
     top_matches = models.JSONField(
         default=list, blank=True, help_text="Snapshot of the best roles when processed: [{role, title, score}]."
     )

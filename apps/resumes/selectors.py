@@ -1,15 +1,14 @@
-"""Reads for resume pages and the API, including the pgvector queries behind matching.
+"""Reads for resume pages and the API, including the pgvector query behind matching.
 
-The match of a resume against every role, in one round trip (`role_candidates`): for each of the
-resume's chunks the HNSW index gives its `per_chunk` nearest roles (a LATERAL join); the union of
-those roles is then scored exactly against every chunk, and each row carries the role's skill
-weights and companies. `ml.matching` turns that into scores; `resume_matches` adds the
-explanation (skills, and the roadmap topics and projects that teach each missing skill).
+The match of a resume against every role (`role_candidates`), in one statement: one HNSW probe
+with the resume's query vector over the roles' match vectors, whose product is the linear part of the match score (text similarity and weighted skill overlap, plus a seniority
+term; see `ml.matching.resume_query_vector`). The `candidates` best are then scored exactly
+(`ml.matching.score_role`), and `resume_match_result` adds the explanation (skills, and the
+roadmap topics and projects that teach each missing skill).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,15 +17,16 @@ from django.db.models import QuerySet
 
 from apps.careers.models import Company, JobRole, RoleSkill
 from apps.core.exceptions import NotFound
-from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
+from apps.resumes.models import Resume, ResumeSkill
 from apps.roadmap.models import ProjectTemplate, Skill, Stage, Topic, Track
 from ml import matching
 
-# HNSW search width and candidates per chunk (each chunk is one index probe; resumes have ≤8 chunks).
-# At 100,000 roles ef_search 100 keeps ~98% of the exact top 10 up to score ties (strict id recall
-# needs ~200, at about 1.5× the time): figures and trade-offs in docs/benchmarks.md (bench/matching.py).
-PER_CHUNK = 20
-EF_SEARCH = 100
+# How many roles the probe returns for exact scoring (at least k + CANDIDATE_MARGIN), and the HNSW
+# search width. At 100,000 roles these keep ≥0.95 of the exact top 10 (bench/matching.py; figures
+# and trade-offs in docs/benchmarks.md).
+CANDIDATES = 40
+CANDIDATE_MARGIN = 30
+EF_SEARCH = 120
 TOPICS_PER_GAP = 3
 PROJECTS_PER_GAP = 2
 LEVELS = ("beginner", "intermediate", "advanced")  # easiest project first
@@ -75,33 +75,34 @@ class Candidates:
     resume_skills: dict[str, float]  # the resume's skills: slug → evidence
 
 
-def candidate_sql(*, exact: bool = False) -> str:
-    """The candidate query: HNSW top-`per_chunk` roles per chunk (LATERAL), rescored against every chunk.
+def _halfvec_literal(vector: list[float]) -> str:
+    return "[" + ",".join(f"{v:.5g}" for v in vector) + "]"
 
-    `exact` orders by an expression the HNSW index cannot serve, so only the nearest-neighbour step
-    becomes a full scan (disabling index scans would also slow the skill and company look-ups).
+
+def candidate_sql(*, exact: bool = False) -> str:
+    """The candidate query: the `candidates` roles whose match vector is closest (cosine, which ranks as
+    the inner product does: role vectors have equal lengths) to the resume's query vector, plus any
+    role whose match vector is not built yet; each with its text similarity to the resume, its skill
+    weights, seniority and companies.
+
+    `exact` orders by an expression the HNSW index cannot serve: the same query as a full scan.
     """
-    distance = "(r.embedding <=> chunk.embedding) + 0" if exact else "r.embedding <=> chunk.embedding"
+    order = "(r.match_vector <=> q.v) + 0" if exact else "r.match_vector <=> q.v"
     role_table = JobRole._meta.db_table
-    chunk_table = ResumeChunk._meta.db_table
     role_skill_table = RoleSkill._meta.db_table
     skill_table = Skill._meta.db_table
     hiring_table = JobRole.hiring_companies.through._meta.db_table
-    resume_skill_table = ResumeSkill._meta.db_table
-    # The search width is set inside the statement (local to its transaction) by a CTE that the
-    # chunks depend on, so it is in force before the first index probe: no extra round trips.
+    # The search width is set inside the statement (local to its transaction) by the CTE the query
+    # vector depends on, so it is in force before the index is probed: no extra round trips.
     return f"""
-        WITH search AS MATERIALIZED (
-            SELECT set_config('hnsw.ef_search', %(ef_search)s, true)
-        ), chunk AS MATERIALIZED (
-            SELECT c.embedding FROM {chunk_table} c, search WHERE c.resume_id = %(resume)s
+        WITH q AS MATERIALIZED (
+            SELECT set_config('hnsw.ef_search', %(ef_search)s, true), %(query)s::halfvec({matching.MATCH_DIM}) AS v
         ), hit AS MATERIALIZED (
-            SELECT DISTINCT near.id FROM chunk
-            CROSS JOIN LATERAL (
-                SELECT r.id FROM {role_table} r
-                ORDER BY {distance}
-                LIMIT %(per_chunk)s
-            ) AS near
+            (SELECT near.id FROM q CROSS JOIN LATERAL (
+                SELECT r.id FROM {role_table} r ORDER BY {order} LIMIT %(candidates)s
+             ) AS near)
+            UNION
+            (SELECT r.id FROM {role_table} r WHERE r.match_vector IS NULL AND r.embedding IS NOT NULL)
         ), weights AS (
             SELECT rs.role_id, array_agg(s.slug) AS slugs, array_agg(rs.weight) AS weights
             FROM hit JOIN {role_skill_table} rs ON rs.role_id = hit.id JOIN {skill_table} s ON s.id = rs.skill_id
@@ -111,10 +112,8 @@ def candidate_sql(*, exact: bool = False) -> str:
             FROM hit JOIN {hiring_table} h ON h.jobrole_id = hit.id
             GROUP BY h.jobrole_id
         )
-        SELECT r.id, r.seniority, ARRAY(SELECT 1 - (r.embedding <=> c.embedding) FROM chunk c),
-               weights.slugs, weights.weights, hiring.companies, r.company_id,
-               (SELECT json_object_agg(s.slug, rs.evidence)::text FROM {resume_skill_table} rs
-                  JOIN {skill_table} s ON s.id = rs.skill_id WHERE rs.resume_id = %(resume)s)
+        SELECT r.id, r.seniority, 1 - (r.embedding <=> %(embedding)s::vector), weights.slugs, weights.weights,
+               hiring.companies, r.company_id
         FROM hit JOIN {role_table} r ON r.id = hit.id
         LEFT JOIN weights ON weights.role_id = r.id
         LEFT JOIN hiring ON hiring.role_id = r.id
@@ -122,27 +121,38 @@ def candidate_sql(*, exact: bool = False) -> str:
     """  # noqa: S608 - table names come from model metadata, values are parameters
 
 
-def role_candidates(*, resume_id: int, per_chunk: int = PER_CHUNK, ef_search: int = EF_SEARCH,
+def resume_match_inputs(*, resume: Resume) -> tuple[matching.ResumeProfile, dict[int, float]]:
+    """The resume's profile for scoring, and its skills by match-vector slot (one query)."""
+    rows = list(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "skill__vector_slot", "evidence"))
+    profile = matching.ResumeProfile(skills={slug: evidence for slug, _, evidence in rows},
+                                     years_experience=resume.years_experience, has_experience=resume.has_experience)
+    return profile, {slot: evidence for _, slot, evidence in rows if slot is not None}
+
+
+def role_candidates(*, resume: Resume, candidates: int = CANDIDATES, ef_search: int = EF_SEARCH,
                     exact: bool = False) -> Candidates:
-    """Roles near any chunk of the resume (HNSW, or an exact scan), each with its similarity to every
-    chunk, its skill weights and its companies: one statement, one round trip."""
+    """The roles worth scoring exactly for this resume, with what scoring needs: two statements."""
+    profile, slot_evidence = resume_match_inputs(resume=resume)
+    embedding = resume.embedding
+    if embedding is None:  # not processed (or processing failed before embedding): nothing to match on
+        return Candidates(roles=[], companies={}, resume_skills=dict(profile.skills))
+    embedding = [float(v) for v in embedding]
+    query = matching.resume_query_vector(embedding, slot_evidence, profile)
     with connection.cursor() as cursor:
-        cursor.execute(candidate_sql(exact=exact), {"resume": resume_id, "per_chunk": per_chunk,
-                                                    "ef_search": str(max(ef_search, per_chunk))})
+        cursor.execute(candidate_sql(exact=exact), {
+            "query": _halfvec_literal(query), "embedding": _halfvec_literal(embedding),
+            "candidates": candidates, "ef_search": str(max(ef_search, candidates)),
+        })
         rows = cursor.fetchall()
     roles, companies = [], {}
-    for role_id, seniority, sims, slugs, weights, hiring, posting_company, _ in rows:
-        roles.append(matching.RoleCandidate(role_id=role_id, seniority=seniority, chunk_similarities=sims,
+    for role_id, seniority, similarity, slugs, weights, hiring, posting_company in rows:
+        roles.append(matching.RoleCandidate(role_id=role_id, seniority=seniority, similarity=similarity,
                                             skills=dict(zip(slugs or (), weights or (), strict=True))))
         linked = list(hiring or [])
         if posting_company and posting_company not in linked:
             linked.insert(0, posting_company)
         companies[role_id] = linked
-    # The resume's skills ride along on every row (an uncorrelated subquery, computed once).
-    # (As text: psycopg would parse a json column once per row.)
-    resume_skills = json.loads(rows[0][7] or "{}") if rows else dict(
-        ResumeSkill.objects.filter(resume_id=resume_id).values_list("skill__slug", "evidence"))
-    return Candidates(roles=roles, companies=companies, resume_skills=resume_skills)
+    return Candidates(roles=roles, companies=companies, resume_skills=dict(profile.skills))
 
 
 @dataclass(frozen=True)
@@ -227,18 +237,19 @@ class MatchResult:
 
 
 def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, exact: bool = False,
-                        per_chunk: int = PER_CHUNK, ef_search: int = EF_SEARCH, companies: int = 0) -> MatchResult:
+                        candidates: int = CANDIDATES, ef_search: int = EF_SEARCH, companies: int = 0) -> MatchResult:
     """The whole match: candidates, scores, and (with `explain`) skills, gaps, topics and projects.
 
-    Two statements whatever the number of roles, chunks or gaps: the candidates (with the resume's
-    skills), then the explanation of the top `k` (roles, skills, topics, projects, companies).
+    Three statements whatever the number of roles, chunks or gaps: the resume's skills, the
+    candidates, then the explanation of the top `k` (roles, skills, topics, projects, companies).
     """
-    candidates = role_candidates(resume_id=resume.pk, per_chunk=max(per_chunk, k), ef_search=ef_search, exact=exact)
-    profile = matching.ResumeProfile(skills=candidates.resume_skills, years_experience=resume.years_experience,
+    found = role_candidates(resume=resume, candidates=max(candidates, k + CANDIDATE_MARGIN),
+                            ef_search=ef_search, exact=exact)
+    profile = matching.ResumeProfile(skills=found.resume_skills, years_experience=resume.years_experience,
                                      has_experience=resume.has_experience)
-    all_scores = matching.rank_roles(profile, candidates.roles, k=len(candidates.roles))
+    all_scores = matching.rank_roles(profile, found.roles, k=len(found.roles))
     top = all_scores[:k]
-    company_scores = matching.rank_companies(all_scores, candidates.companies)[:companies] if companies else []
+    company_scores = matching.rank_companies(all_scores, found.companies)[:companies] if companies else []
     missing = sorted({slug for s in top for slug in s.missing_skills}) if explain else []
     shown = sorted({slug for s in top for slug in s.matched_skills} | set(missing)) if explain else []
     with connection.cursor() as cursor:
@@ -255,7 +266,7 @@ def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, ex
         roles[row["id"]] = RoleRef(row["id"], row["slug"], row["title"], row["seniority"], row["is_posting"], company)
     matches = [RoleMatch(role=roles[s.role_id], score=s) for s in top if s.role_id in roles]
     if explain:
-        _explain(matches, candidates, skill_rows or [], topic_rows or [], project_rows or [])
+        _explain(matches, found, skill_rows or [], topic_rows or [], project_rows or [])
     ranked_companies = [(company_by_id[c.company_id], c) for c in company_scores if c.company_id in company_by_id]
     return MatchResult(roles=matches, companies=ranked_companies)
 

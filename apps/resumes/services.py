@@ -19,7 +19,7 @@ from apps.core.exceptions import ApplicationError, PayloadTooLarge, UnsupportedM
 from apps.resumes import selectors
 from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
 from apps.roadmap.models import Skill
-from ml import resume_text
+from ml import matching, resume_text
 from ml.resume_text import ResumeTextError, UnsupportedFileType
 
 logger = logging.getLogger(__name__)
@@ -186,9 +186,10 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
             resume.flagged_lines = flagged
             resume.years_experience = evidence.years
             resume.has_experience = evidence.has_experience
+            resume.embedding = matching.resume_vector([v.tolist() for v in vectors])
             resume.error = ""
             resume.save(update_fields=["text", "sections", "flagged_lines", "years_experience",
-                                       "has_experience", "error"])
+                                       "has_experience", "embedding", "error"])
 
         _set_step(resume, Resume.Step.MATCHING)
         best = selectors.resume_matches(resume=resume, k=5, explain=False)

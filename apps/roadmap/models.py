@@ -24,6 +24,9 @@ class Skill(models.Model):
     category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
     synonyms = models.JSONField(default=list, blank=True, help_text="Phrases that mean this skill.")
     order = models.PositiveSmallIntegerField(default=0)
+    # This skill's slot in the role match vectors (ml.matching.SKILL_SLOTS); assigned by
+    # apps.careers.services.skill_vector_slots() when vectors are built.
+    vector_slot = models.PositiveSmallIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["category__order", "order", "slug"]

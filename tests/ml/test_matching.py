@@ -1,5 +1,6 @@
 """ml.matching: skills found in text, and the score that ranks roles (plain Python, no database)."""
 
+import random
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,21 @@ def test_posting_weights_follow_mentions():
     }
 
 
-def test_semantic_fit_averages_the_best_chunks_and_rescales():
-    assert matching.semantic_fit([]) == 0.0
-    assert matching.semantic_fit([0.9, 0.9, 0.9, 0.0]) == 1.0
-    one_good = matching.semantic_fit([0.70, 0.15, 0.15])
-    assert 0.3 < one_good < 0.4  # one strong sentence alone cannot carry a role
+def test_resume_vector_is_the_normalised_mean_of_its_chunks():
+    assert matching.resume_vector([]) is None
+    vector = matching.resume_vector([[1.0, 0.0], [0.0, 1.0]])
+    assert vector == pytest.approx([2**-0.5, 2**-0.5])
+    # One chunk about the role among three cannot carry it: the mean is pulled toward the others.
+    on_topic = [1.0, 0.0, 0.0]
+    mixed = matching.resume_vector([on_topic, [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert sum(a * b for a, b in zip(mixed, on_topic, strict=True)) == pytest.approx(3**-0.5)
+
+
+def test_semantic_fit_rescales_the_similarity():
+    assert matching.semantic_fit(None) == 0.0
+    assert matching.semantic_fit(0.9) == 1.0
+    assert matching.semantic_fit(0.1) == 0.0
+    assert matching.semantic_fit(0.425) == pytest.approx(0.5)
 
 
 def test_skill_overlap_is_weighted_and_lists_heaviest_first():
@@ -105,7 +116,7 @@ def test_senior_roles_need_years_and_are_capped_without_experience():
 
 def _candidate(role_id: int, seniority: str, sim: float, skills: dict[str, int]) -> RoleCandidate:
     return RoleCandidate(
-        role_id=role_id, seniority=seniority, chunk_similarities=[sim, sim, sim], skills=skills
+        role_id=role_id, seniority=seniority, similarity=sim, skills=skills
     )
 
 
@@ -136,3 +147,54 @@ def test_companies_rank_by_their_best_role():
     ranked = matching.rank_companies(scores, {1: [10], 2: [20, 10], 3: [20]})
     assert [(c.company_id, c.score, c.best_role_id) for c in ranked] == [(10, 80, 1), (20, 70, 3)]
     assert ranked[0].role_ids == [1, 2]
+
+
+def _unit(rng: random.Random, dims: int) -> list[float]:
+    vector = [rng.gauss(0, 1) for _ in range(dims)]
+    norm = sum(v * v for v in vector) ** 0.5
+    return [v / norm for v in vector]
+
+
+def test_match_vector_product_ranks_roles_as_the_score_does():
+    """The HNSW probe ranks by <role_match_vector, resume_query_vector>: within a seniority that is
+    the score's linear part exactly (plus a constant), so the probe finds the best-scoring roles."""
+    rng = random.Random(3)
+    resume = _unit(rng, matching.EMBEDDING_DIM)
+    skills_by_slot = {0: "rag", 1: "python", 2: "sql", 3: "pytorch", 4: "docker"}
+    profile = ResumeProfile(skills={"rag": 1.0, "python": 0.6, "docker": 0.8}, years_experience=3,
+                            has_experience=True)
+    query = matching.resume_query_vector(resume, {0: 1.0, 1: 0.6, 4: 0.8}, profile)
+    assert len(query) == matching.MATCH_DIM
+    products, linear = [], []
+    for role_id in range(40):
+        # Roles near the resume (similarities in the unclipped range), random skills and weights.
+        noise = _unit(rng, matching.EMBEDDING_DIM)
+        embedding = [0.6 * a + 0.8 * b for a, b in zip(resume, noise, strict=True)]
+        norm = sum(v * v for v in embedding) ** 0.5
+        embedding = [v / norm for v in embedding]
+        weights = {slot: rng.randint(1, 3) for slot in rng.sample(sorted(skills_by_slot), 3)}
+        vector = matching.role_match_vector(embedding, weights, "junior")
+        assert len(vector) == matching.MATCH_DIM
+        candidate = RoleCandidate(role_id=role_id, seniority="junior",
+                                  similarity=sum(a * b for a, b in zip(embedding, resume, strict=True)),
+                                  skills={skills_by_slot[slot]: w for slot, w in weights.items()})
+        score = matching.score_role(profile, candidate)
+        products.append(sum(a * b for a, b in zip(vector, query, strict=True)))
+        linear.append(matching.W_SEMANTIC * score.semantic + matching.W_SKILLS * score.skill_overlap)
+    lengths = {round(sum(v * v for v in matching.role_match_vector(e, w, s)) ** 0.5, 9) for e, w, s in [
+        (resume, {0: 3}, "staff"), (resume, {0: 1, 1: 1, 2: 2, 3: 3}, "mid"), (resume, {}, "intern")]}
+    assert lengths == {round(matching.MATCH_NORM, 9)}  # equal lengths: cosine ranks as the product does
+    offsets = [p - s for p, s in zip(products, linear, strict=True)]
+    assert max(offsets) - min(offsets) == pytest.approx(0, abs=2e-4)  # one constant (scores round to 4 places)
+
+
+def test_query_vector_pushes_capped_senior_roles_down():
+    rng = random.Random(5)
+    embedding = _unit(rng, matching.EMBEDDING_DIM)
+    newcomer = ResumeProfile(skills={"rag": 1.0}, years_experience=0, has_experience=False)
+    query = matching.resume_query_vector(embedding, {0: 1.0}, newcomer)
+    same_text = {"junior": 0.0, "senior": 0.0}
+    for seniority in same_text:
+        role = matching.role_match_vector(embedding, {0: 3}, seniority)
+        same_text[seniority] = sum(a * b for a, b in zip(role, query, strict=True))
+    assert same_text["senior"] < same_text["junior"] - 0.2

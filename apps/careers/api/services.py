@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.careers.models import Company, JobRole, RoleSkill
-from apps.careers.services import role_embedding_refresh_later
+from apps.careers.services import role_embedding_refresh_later, role_match_vectors_refresh
 from apps.core.exceptions import ApplicationError
 from apps.roadmap.models import Skill
 
@@ -58,6 +58,7 @@ def _set_skills(role: JobRole, skills: Mapping[str, int] | list[str]) -> None:
     weights = _skill_weights(skills)
     RoleSkill.objects.filter(role=role).delete()
     RoleSkill.objects.bulk_create([RoleSkill(role=role, skill=skill, weight=w) for skill, w in weights.items()])
+    role_match_vectors_refresh(role_ids=[role.pk])  # matching sees the new skills now; the text follows
 
 
 @transaction.atomic
@@ -89,6 +90,8 @@ def role_update(*, role: JobRole, skills: Mapping[str, int] | list[str] | None =
     role.save()
     if skills is not None:
         _set_skills(role, skills)
+    else:
+        role_match_vectors_refresh(role_ids=[role.pk])  # the seniority may have changed
     role_embedding_refresh_later(role_id=role.pk)
     return role
 

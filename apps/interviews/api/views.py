@@ -63,6 +63,11 @@ class CurrentQuestionOutput(serializers.Serializer):
     number = serializers.IntegerField(help_text="Which main question this is (1-based).")
 
 
+class ProjectQuestionOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["pending", "ready", "failed"])
+    error = serializers.CharField(help_text="Why no project question could be written (status failed).")
+
+
 class InterviewOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -84,6 +89,10 @@ class InterviewOutput(serializers.Serializer):
         "finish: every question is answered; done: finished.",
     )
     current_question = CurrentQuestionOutput(allow_null=True)
+    project_question = ProjectQuestionOutput(
+        source="project_question_state", allow_null=True, help_text="A resume interview with an LLM backend: the question about a project on the "
+        "resume (asked as the next main question once ready). Null when none was asked for.",
+    )
 
 
 def _interview_data(interview: Interview, *, answers: list[Answer] | None = None) -> dict[str, Any]:
@@ -100,6 +109,10 @@ def _with_dimensions(answer: Answer) -> Answer:
 
 def _with_current(interview: Interview, answers: list[Answer] | None) -> Interview:
     interview.next_action = selectors.interview_next_action(interview)  # type: ignore[attr-defined]
+    interview.project_question_state = (  # type: ignore[attr-defined]
+        {"status": interview.project_question_status, "error": interview.project_question_error}
+        if interview.project_question_status else None
+    )
     version = interview.current_version if interview.current_version_id else None
     if version is None:
         interview.current_question = None  # type: ignore[attr-defined]
