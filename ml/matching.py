@@ -340,7 +340,16 @@ def resume_query_vector(
     skills = [0.0] * SKILL_SLOTS
     for slot, evidence in skill_evidence.items():
         if 0 <= slot < SKILL_SLOTS:
-            skills[slot] = W_SKILLS / SKILL_SCALE * min(1.0, float(evidence))
+            skills[slot] = QUERY_SKILL_FACTOR * min(1.0, float(evidence))
+    return vector + skills + query_tail(profile)
+
+
+# A skill slot of the query vector holds this × min(1, evidence).
+QUERY_SKILL_FACTOR = W_SKILLS / SKILL_SCALE
+
+
+def query_tail(profile: ResumeProfile) -> list[float]:
+    """The query vector after the skill slots: each seniority's additive term, then the padding slot (0)."""
     levels = [0.0] * SENIORITY_SLOTS
     for i, seniority in enumerate(SENIORITIES):
         factor, cap, _ = evidence_factor(seniority, profile)
@@ -348,4 +357,4 @@ def resume_query_vector(
         if cap is not None:
             expected = min(expected, cap / 100)
         levels[i] = (expected - TYPICAL_TOP_LINEAR) / SENIORITY_SCALE
-    return vector + skills + levels + [0.0]
+    return [*levels, 0.0]

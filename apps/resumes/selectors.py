@@ -9,8 +9,10 @@ roadmap topics and projects that teach each missing skill).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+import psycopg
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.db.models import QuerySet
@@ -26,7 +28,7 @@ from ml import matching
 # and trade-offs in docs/benchmarks.md).
 CANDIDATES = 40
 CANDIDATE_MARGIN = 30
-EF_SEARCH = 120
+EF_SEARCH = 160
 TOPICS_PER_GAP = 3
 PROJECTS_PER_GAP = 2
 LEVELS = ("beginner", "intermediate", "advanced")  # easiest project first
@@ -75,29 +77,86 @@ class Candidates:
     resume_skills: dict[str, float]  # the resume's skills: slug → evidence
 
 
+class _PreparingCursor(psycopg.Cursor):  # type: ignore[type-arg]
+    """Server-side binding, and every statement prepared on the connection (psycopg keeps an LRU of them)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[no-untyped-def,override]
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+def _prepared_cursor():  # type: ignore[no-untyped-def]
+    """A Django cursor (query logging and execute wrappers intact) whose statements are prepared once per
+    connection, so PostgreSQL stops planning the matching statements on every match (~2 ms of a whole
+    match; docs/benchmarks.md). Django leaves prepared statements off elsewhere (its client-side
+    binding cannot use them). Needs session pooling if a pooler sits in front of PostgreSQL."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django sets None, which turns preparing off for the whole connection. Its own cursors bind
+        # client-side and never prepare, so a threshold nothing reaches only lets prepare=True through.
+        connection.connection.prepare_threshold = 2**31 - 1
+    raw = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
 def _halfvec_literal(vector: list[float]) -> str:
-    return "[" + ",".join(f"{v:.5g}" for v in vector) + "]"
+    return "[" + ",".join(["%.5g" % v for v in vector]) + "]"  # noqa: UP031 - twice as fast as f-strings here
+
+
+def _query_ctes() -> str:
+    """`mine` (the resume's skills) and `q` (the search width, the resume's embedding, its query vector
+    and its skills as JSON text), assembled as `ml.matching.resume_query_vector` builds the vector."""
+    skill_table, resume_table = Skill._meta.db_table, Resume._meta.db_table
+    resume_skill_table = ResumeSkill._meta.db_table
+    # The search width is set inside the statement (local to its transaction) by the CTE the query
+    # vector depends on, so it is in force before the index is probed: no extra round trips.
+    return f"""mine AS MATERIALIZED (
+            SELECT s.slug, s.vector_slot, rs.evidence
+            FROM {resume_skill_table} rs JOIN {skill_table} s ON s.id = rs.skill_id WHERE rs.resume_id = %(resume)s
+        ), q AS MATERIALIZED (
+            SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
+                   res.embedding AS embedding,
+                   res.embedding::halfvec({matching.EMBEDDING_DIM})
+                   || (SELECT array_agg(least(coalesce(mine.evidence, 0), 1) * %(skill_factor)s ORDER BY slot)
+                         FROM generate_series(0, {matching.SKILL_SLOTS - 1}) AS slot
+                         LEFT JOIN mine ON mine.vector_slot = slot)::real[]::halfvec
+                   || %(tail)s::halfvec AS v,
+                   (SELECT json_object_agg(slug, evidence) FROM mine)::text AS skills
+            FROM {resume_table} res WHERE res.id = %(resume)s
+        )"""  # noqa: S608 - table names come from model metadata, values are parameters
+
+
+def _query_params(resume: Resume, *, ef_search: int) -> dict[str, object]:
+    tail = matching.query_tail(matching.ResumeProfile(skills={}, years_experience=resume.years_experience,
+                                                      has_experience=resume.has_experience))
+    return {"resume": resume.pk, "tail": _halfvec_literal(tail), "skill_factor": matching.QUERY_SKILL_FACTOR,
+            "ef_search": str(ef_search)}
+
+
+def resume_query_vector(*, resume: Resume) -> list[float]:
+    """The query vector the candidate statement builds for this resume (for tests and the bench)."""
+    with _prepared_cursor() as cursor:
+        cursor.execute(f"WITH {_query_ctes()} SELECT q.v::text FROM q",  # noqa: S608 - no values in the text
+                       _query_params(resume, ef_search=EF_SEARCH))
+        row = cursor.fetchone()
+    return [float(v) for v in row[0].strip("[]").split(",")] if row and row[0] else []
 
 
 def candidate_sql(*, exact: bool = False) -> str:
     """The candidate query: the `candidates` roles whose match vector is closest (cosine, which ranks as
     the inner product does: role vectors have equal lengths) to the resume's query vector, plus any
     role whose match vector is not built yet; each with its text similarity to the resume, its skill
-    weights, seniority and companies.
+    weights, seniority and companies, and (on every row) the resume's skills.
 
+    The query vector is assembled here as `ml.matching.resume_query_vector` builds it: the resume's
+    embedding, its skills' evidence in their slots, and `ml.matching.query_tail` (from Python).
     `exact` orders by an expression the HNSW index cannot serve: the same query as a full scan.
     """
     order = "(r.match_vector <=> q.v) + 0" if exact else "r.match_vector <=> q.v"
-    role_table = JobRole._meta.db_table
-    role_skill_table = RoleSkill._meta.db_table
+    role_table, role_skill_table = JobRole._meta.db_table, RoleSkill._meta.db_table
     skill_table = Skill._meta.db_table
     hiring_table = JobRole.hiring_companies.through._meta.db_table
-    # The search width is set inside the statement (local to its transaction) by the CTE the query
-    # vector depends on, so it is in force before the index is probed: no extra round trips.
     return f"""
-        WITH q AS MATERIALIZED (
-            SELECT set_config('hnsw.ef_search', %(ef_search)s, true), %(query)s::halfvec({matching.MATCH_DIM}) AS v
-        ), hit AS MATERIALIZED (
+        WITH {_query_ctes()}, hit AS MATERIALIZED (
             (SELECT near.id FROM q CROSS JOIN LATERAL (
                 SELECT r.id FROM {role_table} r ORDER BY {order} LIMIT %(candidates)s
              ) AS near)
@@ -112,9 +171,9 @@ def candidate_sql(*, exact: bool = False) -> str:
             FROM hit JOIN {hiring_table} h ON h.jobrole_id = hit.id
             GROUP BY h.jobrole_id
         )
-        SELECT r.id, r.seniority, 1 - (r.embedding <=> %(embedding)s::vector), weights.slugs, weights.weights,
-               hiring.companies, r.company_id
-        FROM hit JOIN {role_table} r ON r.id = hit.id
+        SELECT r.id, r.seniority, 1 - (r.embedding <=> q.embedding), weights.slugs, weights.weights,
+               hiring.companies, r.company_id, q.skills
+        FROM q, hit JOIN {role_table} r ON r.id = hit.id
         LEFT JOIN weights ON weights.role_id = r.id
         LEFT JOIN hiring ON hiring.role_id = r.id
         WHERE r.embedding IS NOT NULL
@@ -123,7 +182,13 @@ def candidate_sql(*, exact: bool = False) -> str:
 
 def resume_match_inputs(*, resume: Resume) -> tuple[matching.ResumeProfile, dict[int, float]]:
     """The resume's profile for scoring, and its skills by match-vector slot (one query)."""
-    rows = list(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "skill__vector_slot", "evidence"))
+    with _prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.slug, s.vector_slot, rs.evidence FROM {ResumeSkill._meta.db_table} rs "  # noqa: S608
+            f"JOIN {Skill._meta.db_table} s ON s.id = rs.skill_id WHERE rs.resume_id = %(resume)s",
+            {"resume": resume.pk},
+        )
+        rows = cursor.fetchall()
     profile = matching.ResumeProfile(skills={slug: evidence for slug, _, evidence in rows},
                                      years_experience=resume.years_experience, has_experience=resume.has_experience)
     return profile, {slot: evidence for _, slot, evidence in rows if slot is not None}
@@ -131,28 +196,24 @@ def resume_match_inputs(*, resume: Resume) -> tuple[matching.ResumeProfile, dict
 
 def role_candidates(*, resume: Resume, candidates: int = CANDIDATES, ef_search: int = EF_SEARCH,
                     exact: bool = False) -> Candidates:
-    """The roles worth scoring exactly for this resume, with what scoring needs: two statements."""
-    profile, slot_evidence = resume_match_inputs(resume=resume)
-    embedding = resume.embedding
-    if embedding is None:  # not processed (or processing failed before embedding): nothing to match on
-        return Candidates(roles=[], companies={}, resume_skills=dict(profile.skills))
-    embedding = [float(v) for v in embedding]
-    query = matching.resume_query_vector(embedding, slot_evidence, profile)
-    with connection.cursor() as cursor:
+    """The roles worth scoring exactly for this resume, with what scoring needs, in one statement."""
+    if resume.embedding is None:  # not processed (or processing failed before embedding): nothing to match on
+        return Candidates(roles=[], companies={}, resume_skills=dict(resume_match_inputs(resume=resume)[0].skills))
+    with _prepared_cursor() as cursor:
         cursor.execute(candidate_sql(exact=exact), {
-            "query": _halfvec_literal(query), "embedding": _halfvec_literal(embedding),
-            "candidates": candidates, "ef_search": str(max(ef_search, candidates)),
-        })
+            **_query_params(resume, ef_search=max(ef_search, candidates)), "candidates": candidates})
         rows = cursor.fetchall()
     roles, companies = [], {}
-    for role_id, seniority, similarity, slugs, weights, hiring, posting_company in rows:
+    for role_id, seniority, similarity, slugs, weights, hiring, posting_company, _ in rows:
         roles.append(matching.RoleCandidate(role_id=role_id, seniority=seniority, similarity=similarity,
                                             skills=dict(zip(slugs or (), weights or (), strict=True))))
         linked = list(hiring or [])
         if posting_company and posting_company not in linked:
             linked.insert(0, posting_company)
         companies[role_id] = linked
-    return Candidates(roles=roles, companies=companies, resume_skills=dict(profile.skills))
+    # The resume's skills ride along on every row (as text: psycopg would parse a json column per row).
+    skills = json.loads(rows[0][7] or "{}") if rows else dict(resume_match_inputs(resume=resume)[0].skills)
+    return Candidates(roles=roles, companies=companies, resume_skills=skills)
 
 
 @dataclass(frozen=True)
@@ -252,7 +313,7 @@ def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, ex
     company_scores = matching.rank_companies(all_scores, found.companies)[:companies] if companies else []
     missing = sorted({slug for s in top for slug in s.missing_skills}) if explain else []
     shown = sorted({slug for s in top for slug in s.matched_skills} | set(missing)) if explain else []
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(explanation_sql(), {
             "roles": [s.role_id for s in top], "skills": shown, "missing": missing,
             "companies": [c.company_id for c in company_scores], "levels": list(LEVELS),

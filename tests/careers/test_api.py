@@ -87,6 +87,25 @@ def test_editing_a_role_replaces_skills_and_re_embeds_it(staff_api, run_tasks_in
     assert JobRole.objects.get(pk=role_id).embedded_text_hash != before
 
 
+def test_a_skill_edit_reaches_matching_at_once(staff_api, run_tasks_inline):
+    """The match vector (what resume matching probes) follows the skills and seniority in the same
+    request, before the re-embedding task runs."""
+    from apps.roadmap.models import Skill
+    from ml import matching
+
+    with run_tasks_inline():
+        role_id = staff_api.post("/api/v1/roles/", _role_body()).json()["id"]
+    response = staff_api.patch(f"/api/v1/roles/{role_id}/", {"skills": ["llm-serving", "quantization"],
+                                                              "skill_weights": {"llm-serving": 3, "quantization": 1},
+                                                              "seniority": "senior"}, format="json")
+    assert response.status_code == 200
+    role = JobRole.objects.get(pk=role_id)
+    slots = dict(Skill.objects.filter(slug__in=["llm-serving", "quantization"]).values_list("slug", "vector_slot"))
+    expected = matching.role_match_vector(role.embedding, {slots["llm-serving"]: 3, slots["quantization"]: 1}, "senior")
+    assert list(role.match_vector) == pytest.approx(expected, abs=2e-3)  # halfvec precision
+    assert len(set(Skill.objects.values_list("vector_slot", flat=True))) == Skill.objects.count()  # one slot each
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -16,6 +16,8 @@ def test_postgres_keeps_rows_across_stop_and_restart(tmp_path):
     try:
         assert embedded.ensure_postgres(var_dir) == location  # a second start reuses the running server
         with _connect(location) as conn:
+            # Started with our settings (a fresh cluster is restarted once to apply them).
+            assert conn.execute("SHOW shared_buffers").fetchone()[0] == embedded.PG_SETTINGS["shared_buffers"]
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             conn.execute("CREATE TABLE notes (id serial primary key, body text, v vector(3))")
             conn.execute("INSERT INTO notes (body, v) VALUES ('kept', '[1,2,3]')")

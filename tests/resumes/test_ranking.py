@@ -140,3 +140,44 @@ def test_new_roles_are_matched_without_reprocessing(user, labelled_roles, proces
 
     role_embedding_refresh(role_id=role.pk)
     assert role.pk in [m.role.pk for m in selectors.resume_matches(resume=resume, k=5, explain=False)]
+
+
+def test_the_match_is_the_brute_force_ranking_of_every_role(user, labelled_roles, process_resume):
+    """Candidate retrieval (one probe of the match vectors) loses nothing: the top 5 are what scoring
+    every role with ml.matching.score_role gives."""
+    from ml import matching
+
+    for name in ("omar_rag.md", "lukas_mlops.txt", "priya_student.md"):
+        resume = process_resume(user, name)
+        profile, _ = selectors.resume_match_inputs(resume=resume)
+        everyone = [
+            matching.RoleCandidate(
+                role_id=role.pk, seniority=role.seniority,
+                similarity=float(sum(a * b for a, b in zip(role.embedding, resume.embedding, strict=True))),
+                skills={rs.skill.slug: rs.weight for rs in role.role_skills.select_related("skill")})
+            for role in JobRole.objects.exclude(embedding=None)
+        ]
+        brute = [s.role_id for s in matching.rank_roles(profile, everyone, k=5)]
+        assert [m.role.pk for m in selectors.resume_matches(resume=resume, k=5, explain=False)] == brute
+
+
+def test_a_role_whose_match_vector_is_not_built_yet_is_still_matched(user, labelled_roles, process_resume):
+    resume = process_resume(user, "fatima_speech.md")
+    best = selectors.resume_matches(resume=resume, k=1, explain=False)[0]
+    twin = JobRole.objects.create(slug="t-twin", title="Speech twin", seniority=best.role.seniority,
+                                  description="x", embedding=JobRole.objects.get(pk=best.role.pk).embedding)
+    for rs in JobRole.objects.get(pk=best.role.pk).role_skills.all():
+        twin.role_skills.create(skill=rs.skill, weight=rs.weight)
+    assert JobRole.objects.get(pk=twin.pk).match_vector is None
+    top = [m.role.pk for m in selectors.resume_matches(resume=resume, k=2, explain=False)]
+    assert twin.pk in top
+
+
+def test_the_statement_builds_the_query_vector_as_ml_matching_does(user, labelled_roles, process_resume):
+    from ml import matching
+
+    for name in ("priya_student.md", "chen_inference.txt"):  # no experience (capped levels), and experienced
+        resume = process_resume(user, name)
+        profile, slots = selectors.resume_match_inputs(resume=resume)
+        expected = matching.resume_query_vector([float(v) for v in resume.embedding], slots, profile)
+        assert selectors.resume_query_vector(resume=resume) == pytest.approx(expected, abs=2e-3)  # halfvec
