@@ -366,8 +366,8 @@ def explain(resume_id: int, ef_search: int) -> str:
 
     resume = Resume.objects.get(pk=resume_id)
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) " + selectors.candidate_sql(), {
-            **selectors._query_params(resume, ef_search=ef_search), "candidates": selectors.CANDIDATES})
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) " + selectors.candidate_sql(ef_search=ef_search),
+                       selectors._query_params(resume))
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

@@ -102,18 +102,20 @@ def _halfvec_literal(vector: list[float]) -> str:
     return "[" + ",".join(["%.5g" % v for v in vector]) + "]"  # noqa: UP031 - twice as fast as f-strings here
 
 
-def _query_ctes() -> str:
+def _query_ctes(*, ef_search: int) -> str:
     """`mine` (the resume's skills) and `q` (the search width, the resume's embedding, its query vector
     and its skills as JSON text), assembled as `ml.matching.resume_query_vector` builds the vector."""
     skill_table, resume_table = Skill._meta.db_table, Resume._meta.db_table
     resume_skill_table = ResumeSkill._meta.db_table
     # The search width is set inside the statement (local to its transaction) by the CTE the query
-    # vector depends on, so it is in force before the index is probed: no extra round trips.
+    # vector depends on, so it is in force before the index is probed: no extra round trips. It and
+    # the LIMIT are part of the text, not parameters: with only the resume as a parameter the
+    # prepared statement keeps one generic plan (an unknown LIMIT made the planner prefer a full sort).
     return f"""mine AS MATERIALIZED (
             SELECT s.slug, s.vector_slot, rs.evidence
             FROM {resume_skill_table} rs JOIN {skill_table} s ON s.id = rs.skill_id WHERE rs.resume_id = %(resume)s
         ), q AS MATERIALIZED (
-            SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
+            SELECT set_config('hnsw.ef_search', '{int(ef_search)}', true),
                    res.embedding AS embedding,
                    res.embedding::halfvec({matching.EMBEDDING_DIM})
                    || (SELECT array_agg(least(coalesce(mine.evidence, 0), 1) * %(skill_factor)s ORDER BY slot)
@@ -125,23 +127,22 @@ def _query_ctes() -> str:
         )"""  # noqa: S608 - table names come from model metadata, values are parameters
 
 
-def _query_params(resume: Resume, *, ef_search: int) -> dict[str, object]:
+def _query_params(resume: Resume) -> dict[str, object]:
     tail = matching.query_tail(matching.ResumeProfile(skills={}, years_experience=resume.years_experience,
                                                       has_experience=resume.has_experience))
-    return {"resume": resume.pk, "tail": _halfvec_literal(tail), "skill_factor": matching.QUERY_SKILL_FACTOR,
-            "ef_search": str(ef_search)}
+    return {"resume": resume.pk, "tail": _halfvec_literal(tail), "skill_factor": matching.QUERY_SKILL_FACTOR}
 
 
 def resume_query_vector(*, resume: Resume) -> list[float]:
     """The query vector the candidate statement builds for this resume (for tests and the bench)."""
     with _prepared_cursor() as cursor:
-        cursor.execute(f"WITH {_query_ctes()} SELECT q.v::text FROM q",  # noqa: S608 - no values in the text
-                       _query_params(resume, ef_search=EF_SEARCH))
+        cursor.execute(f"WITH {_query_ctes(ef_search=EF_SEARCH)} SELECT q.v::text FROM q",  # noqa: S608
+                       _query_params(resume))
         row = cursor.fetchone()
     return [float(v) for v in row[0].strip("[]").split(",")] if row and row[0] else []
 
 
-def candidate_sql(*, exact: bool = False) -> str:
+def candidate_sql(*, candidates: int = CANDIDATES, ef_search: int = EF_SEARCH, exact: bool = False) -> str:
     """The candidate query: the `candidates` roles whose match vector is closest (cosine, which ranks as
     the inner product does: role vectors have equal lengths) to the resume's query vector, plus any
     role whose match vector is not built yet; each with its text similarity to the resume, its skill
@@ -156,9 +157,9 @@ def candidate_sql(*, exact: bool = False) -> str:
     skill_table = Skill._meta.db_table
     hiring_table = JobRole.hiring_companies.through._meta.db_table
     return f"""
-        WITH {_query_ctes()}, hit AS MATERIALIZED (
+        WITH {_query_ctes(ef_search=max(ef_search, candidates))}, hit AS MATERIALIZED (
             (SELECT near.id FROM q CROSS JOIN LATERAL (
-                SELECT r.id FROM {role_table} r ORDER BY {order} LIMIT %(candidates)s
+                SELECT r.id FROM {role_table} r ORDER BY {order} LIMIT {int(candidates)}
              ) AS near)
             UNION
             (SELECT r.id FROM {role_table} r WHERE r.match_vector IS NULL AND r.embedding IS NOT NULL)
@@ -200,8 +201,7 @@ def role_candidates(*, resume: Resume, candidates: int = CANDIDATES, ef_search: 
     if resume.embedding is None:  # not processed (or processing failed before embedding): nothing to match on
         return Candidates(roles=[], companies={}, resume_skills=dict(resume_match_inputs(resume=resume)[0].skills))
     with _prepared_cursor() as cursor:
-        cursor.execute(candidate_sql(exact=exact), {
-            **_query_params(resume, ef_search=max(ef_search, candidates)), "candidates": candidates})
+        cursor.execute(candidate_sql(candidates=candidates, ef_search=ef_search, exact=exact), _query_params(resume))
         rows = cursor.fetchall()
     roles, companies = [], {}
     for role_id, seniority, similarity, slugs, weights, hiring, posting_company, _ in rows:
