@@ -40,6 +40,7 @@ class ReadinessInputs:
     answers: tuple[AnswerScore, ...]
     resume_fit: int | None  # None: no processed resume
     now: datetime
+    skill_names: Mapping[str, str] = field(default_factory=dict)  # slug → name, for the explanations
 
 
 @dataclass
@@ -91,7 +92,7 @@ def compute(inputs: ReadinessInputs) -> Readiness:
         "roadmap": Component(
             round(roadmap),
             f"{_count_covered(inputs.skill_weights, inputs.coverage)} of {len(inputs.skill_weights)} required skills studied"
-            + (f"; weakest: {', '.join(weak)}" if weak and roadmap < 100 else ""),
+            + (f"; weakest: {', '.join(inputs.skill_names.get(s, s) for s in weak)}" if weak and roadmap < 100 else ""),
             {"coverage": {s: round(inputs.coverage.get(s, 0.0), 2) for s in inputs.skill_weights}},
         ),
         "projects": Component(

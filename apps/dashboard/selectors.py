@@ -48,8 +48,10 @@ class RoleReadiness:
     next_steps: list[NextStep]
 
 
-def role_skill_weights(role: JobRole) -> dict[str, int]:
-    return {rs.skill.slug: rs.weight for rs in role.role_skills.select_related("skill")}
+def role_skills_of(role: JobRole) -> tuple[dict[str, int], dict[str, str]]:
+    """The role's skills: slug → weight, and slug → name (for explanations people read)."""
+    rows = list(role.role_skills.values_list("skill__slug", "skill__name", "weight"))
+    return {slug: weight for slug, _, weight in rows}, {slug: name for slug, name, _ in rows}
 
 
 def project_evidence_for(*, user: User) -> dict[str, float]:
@@ -89,8 +91,10 @@ def resume_fit_for(*, user: User, role: JobRole) -> int | None:
 
 
 def readiness_inputs_for(*, user: User, role: JobRole, now=None) -> scoring.ReadinessInputs:  # type: ignore[no-untyped-def]
+    weights, names = role_skills_of(role)
     return scoring.ReadinessInputs(
-        skill_weights=role_skill_weights(role),
+        skill_weights=weights,
+        skill_names=names,
         rounds=tuple(role.interview_rounds or InterviewRound.values),
         coverage=roadmap_selectors.skill_coverage_for(user=user),
         project_evidence=project_evidence_for(user=user),

@@ -24,7 +24,7 @@ from apps.roadmap.models import ProjectTemplate, Skill, Stage, Topic, Track
 from ml import matching
 
 # How many roles the probe returns for exact scoring (at least k + CANDIDATE_MARGIN), and the HNSW
-# search width. At 100,000 roles these keep ≥0.95 of the exact top 10 (bench/matching.py; figures
+# search width. At 100,000 roles these keep ~0.97 of the brute-force top 10 (bench/matching.py; figures
 # and trade-offs in docs/benchmarks.md).
 CANDIDATES = 40
 CANDIDATE_MARGIN = 30
@@ -301,8 +301,8 @@ def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, ex
                         candidates: int = CANDIDATES, ef_search: int = EF_SEARCH, companies: int = 0) -> MatchResult:
     """The whole match: candidates, scores, and (with `explain`) skills, gaps, topics and projects.
 
-    Three statements whatever the number of roles, chunks or gaps: the resume's skills, the
-    candidates, then the explanation of the top `k` (roles, skills, topics, projects, companies).
+    Two statements whatever the number of roles, chunks or gaps: the candidates (with the resume's
+    skills), then the explanation of the top `k` (roles, skills, topics, projects, companies).
     """
     found = role_candidates(resume=resume, candidates=max(candidates, k + CANDIDATE_MARGIN),
                             ef_search=ef_search, exact=exact)

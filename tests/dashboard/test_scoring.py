@@ -69,3 +69,9 @@ def test_answers_in_rounds_the_role_does_not_use_do_not_count():
 def test_coverage_above_one_is_capped():
     result = compute(inputs(coverage={"rag": 3.0, "python": 1.0}))
     assert result.components["roadmap"].score == 100
+
+
+def test_the_weakest_skills_are_named_as_people_read_them():
+    why = compute(inputs(coverage={"python": 1.0}, skill_names={"rag": "Retrieval-augmented generation (RAG)",
+                                                                 "python": "Python"})).components["roadmap"].why
+    assert "weakest: Retrieval-augmented generation (RAG), Python" in why and "rag," not in why

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='jobrole',
-            index=pgvector.django.indexes.HnswIndex(ef_construction=128, fields=['match_vector'], m=24, name='jobrole_match_hnsw', opclasses=['halfvec_cosine_ops']),
+            index=pgvector.django.indexes.HnswIndex(ef_construction=200, fields=['match_vector'], m=32, name='jobrole_match_hnsw', opclasses=['halfvec_cosine_ops']),
         ),
         migrations.AddIndex(
             model_name='jobrole',
