@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from apps.careers.models import JobRole, RoleSkill
 from apps.roadmap.models import Skill
@@ -38,7 +39,11 @@ def role_embedding_refresh(*, role_id: int, force: bool = False) -> bool:
 
 
 def roles_embed_missing(*, batch_size: int = 64) -> int:
-    """Embed every role whose text changed since it was last embedded, in batches. Returns how many."""
+    """Embed every role whose text changed since it was last embedded, in batches. Returns how many.
+
+    Match vectors are rebuilt for those, for roles that have none, and for the catalog's roles (the
+    loader may change a weight without changing the text); staff-added postings keep theirs (their
+    edits rebuild them at once)."""
     from ml.embeddings import get_encoder
 
     roles = list(JobRole.objects.prefetch_related("role_skills__skill"))
@@ -56,7 +61,8 @@ def roles_embed_missing(*, batch_size: int = 64) -> int:
             role.embedding = vector.tolist()
             role.embedded_text_hash = digest
         JobRole.objects.bulk_update([role for role, _, _ in chunk], ["embedding", "embedded_text_hash"])
-    role_match_vectors_refresh()
+    stale = JobRole.objects.filter(Q(is_posting=False) | Q(match_vector=None)).values_list("pk", flat=True)
+    role_match_vectors_refresh(role_ids={role.pk for role, _, _ in pending} | set(stale))
     return len(pending)
 
 

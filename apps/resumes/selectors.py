@@ -133,7 +133,7 @@ def _query_params(resume: Resume) -> dict[str, object]:
     return {"resume": resume.pk, "tail": _halfvec_literal(tail), "skill_factor": matching.QUERY_SKILL_FACTOR}
 
 
-def resume_query_vector(*, resume: Resume) -> list[float]:
+def query_vector_for(*, resume: Resume) -> list[float]:
     """The query vector the candidate statement builds for this resume (for tests and the bench)."""
     with _prepared_cursor() as cursor:
         cursor.execute(f"WITH {_query_ctes(ef_search=EF_SEARCH)} SELECT q.v::text FROM q",  # noqa: S608

@@ -145,3 +145,24 @@ def test_role_list_queries_do_not_grow_with_roles(api, django_assert_max_num_que
         role.skills.set(template.skills.all())
     with django_assert_max_num_queries(6):
         api.get("/api/v1/roles/?page_size=50")
+
+
+def test_the_catalog_refresh_rebuilds_a_catalog_roles_vector_after_a_weight_change(db):
+    """The loader can change a weight without changing the role's text: roles_embed_missing (what
+    load_catalog runs) still rebuilds the catalog roles' match vectors."""
+    from apps.careers.models import RoleSkill
+    from apps.careers.services import roles_embed_missing
+
+    role = JobRole.objects.filter(is_posting=False).exclude(embedding=None).first()
+    roles_embed_missing()
+    before = list(JobRole.objects.get(pk=role.pk).match_vector)
+    ordered = list(RoleSkill.objects.filter(role=role).order_by("-weight", "skill__name"))  # the text's order
+    first, last = ordered[0], ordered[-1]
+    # A change that keeps every skill in its place in the text: the first one heavier, or the last lighter.
+    if first.weight < 3:
+        RoleSkill.objects.filter(pk=first.pk).update(weight=3)
+    else:
+        assert last.weight > 1
+        RoleSkill.objects.filter(pk=last.pk).update(weight=1)
+    assert roles_embed_missing() == 0  # nothing to re-embed
+    assert list(JobRole.objects.get(pk=role.pk).match_vector) != before

@@ -180,4 +180,4 @@ def test_the_statement_builds_the_query_vector_as_ml_matching_does(user, labelle
         resume = process_resume(user, name)
         profile, slots = selectors.resume_match_inputs(resume=resume)
         expected = matching.resume_query_vector([float(v) for v in resume.embedding], slots, profile)
-        assert selectors.resume_query_vector(resume=resume) == pytest.approx(expected, abs=2e-3)  # halfvec
+        assert selectors.query_vector_for(resume=resume) == pytest.approx(expected, abs=2e-3)  # halfvec
