@@ -11,8 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.services import user_update
-from apps.careers import selectors
-from apps.careers.api import services
+from apps.careers import selectors, services
 from apps.careers.models import Company, JobRole
 from apps.core.exceptions import ApplicationError, NotFound
 from apps.resumes.selectors import skill_matcher

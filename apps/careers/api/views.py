@@ -7,8 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.careers import selectors
-from apps.careers.api import services
+from apps.careers import selectors, services
 from apps.careers.models import Company, JobRole
 from apps.core.api.pagination import PageNumberPagination
 
