@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from pgvector.django import HnswIndex, VectorField
+from pgvector.django import VectorField
 
 EMBEDDING_DIM = 384
 
@@ -100,12 +100,8 @@ class ResumeChunk(models.Model):
     class Meta:
         ordering = ["resume", "order"]
         constraints = [models.UniqueConstraint(fields=["resume", "order"], name="resumechunk_unique_order")]
-        indexes = [
-            HnswIndex(
-                name="resumechunk_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
-                opclasses=["vector_cosine_ops"],
-            )
-        ]
+        # No vector index: chunks are never searched (matching probes the roles with the resume's mean
+        # embedding, Resume.embedding); an HNSW index here only cost every upload an insert.
 
     def __str__(self) -> str:
         return f"{self.resume_id}#{self.order}"
