@@ -8,6 +8,13 @@ from pgvector.django import HnswIndex, VectorField
 from apps.careers.models import EMBEDDING_DIM, InterviewRound
 
 
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def bank(self) -> "QuestionQuerySet":
+        """The question bank: everything but the private questions written for one learner's resume
+        interview (never listed, embedded, published in bulk or shown to an LLM as an example)."""
+        return self.exclude(source=Question.Source.RESUME)
+
+
 class Question(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -35,6 +42,8 @@ class Question(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "difficulty", "key"]

@@ -33,7 +33,7 @@ def questions_visible_to(*, user: User) -> QuerySet[Question]:
     """Staff see every bank question (not the private ones written for a learner's resume interview);
     learners only published ones."""
     if user.is_staff:
-        return Question.objects.exclude(source=Question.Source.RESUME)
+        return Question.objects.bank()
     return Question.objects.filter(status=Question.Status.PUBLISHED, current_version__isnull=False)
 
 

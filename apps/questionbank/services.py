@@ -83,7 +83,8 @@ def questions_embed_missing(*, batch_size: int = 64) -> int:
     from ml.embeddings import get_encoder
 
     pending = list(
-        Question.objects.select_related("current_version").filter(current_version__isnull=False, embedding__isnull=True)
+        Question.objects.bank().select_related("current_version").filter(current_version__isnull=False,
+                                                                         embedding__isnull=True)
     )
     if not pending:
         return 0
@@ -233,7 +234,7 @@ def question_set_status(*, question_ids: Iterable[int], status: str, user: User 
     """Publish, retire or un-publish many questions at once. Returns how many changed."""
     if status not in Question.Status.values:
         raise ApplicationError(f"Unknown status {status!r}.", errors={"status": ["Unknown status."]})
-    questions = Question.objects.filter(pk__in=list(question_ids)).exclude(status=status)
+    questions = Question.objects.bank().filter(pk__in=list(question_ids)).exclude(status=status)
     if status == Question.Status.PUBLISHED:
         questions = questions.filter(current_version__isnull=False)
     changed = questions.update(status=status, updated_at=timezone.now())
@@ -491,7 +492,7 @@ def question_drafts_generate(*, job_id: int, final_attempt: bool = True) -> Ques
     if llm is None:
         return _draft_job_finish(job, error="No LLM backend is configured.")
     existing = list(
-        Question.objects.filter(skills=job.skill, current_version__isnull=False)
+        Question.objects.bank().filter(skills=job.skill, current_version__isnull=False)
         .values_list("current_version__prompt", flat=True)[:15]
     )
     try:

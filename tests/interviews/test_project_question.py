@@ -101,6 +101,13 @@ def test_with_an_llm_the_interview_asks_about_a_project_named_on_the_resume(
     staff = type(user).objects.create_user(email="staff-pq@example.com", password="x", is_staff=True)
     assert not questions_visible_to(user=staff).filter(pk=question.pk).exists()
     assert question.pk not in services._candidate_questions(skill_ids=None, rounds=None).values_list("pk", flat=True)
+    # ... never embedded (so never a near-duplicate in staff pages), never published in bulk.
+    from apps.questionbank.services import question_set_status, questions_embed_missing
+
+    questions_embed_missing()
+    assert Question.objects.get(pk=question.pk).embedding is None
+    assert question_set_status(question_ids=[question.pk], status="published", user=staff) == 0
+    assert Question.objects.get(pk=question.pk).status == Question.Status.DRAFT
     # A redelivered task writes nothing more.
     tasks.interview_project_question_task.apply(args=[interview.pk]).get()
     assert Question.objects.filter(source=Question.Source.RESUME).count() == 1
