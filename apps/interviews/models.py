@@ -14,6 +14,14 @@ LOOP = "loop"
 ROUND_CHOICES = [*InterviewRound.choices, (LOOP, "Full loop")]
 
 
+class ProjectQuestionStatus(models.TextChoices):
+    """Where the question about a project on the resume stands ("" when none was asked for)."""
+
+    PENDING = "pending", "Being written"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Not available"
+
+
 class Interview(models.Model):
     class Kind(models.TextChoices):
         MOCK = "mock", "Mock interview"
@@ -42,8 +50,7 @@ class Interview(models.Model):
         "questionbank.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     project_question_status = models.CharField(
-        max_length=12, blank=True, default="",
-        choices=[("", "Not asked for"), ("pending", "Being written"), ("ready", "Ready"), ("failed", "Not available")],
+        max_length=12, blank=True, default="", choices=[("", "Not asked for"), *ProjectQuestionStatus.choices],
     )
     project_question_error = models.CharField(max_length=300, blank=True)
     difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])

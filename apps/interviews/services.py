@@ -21,7 +21,7 @@ from django.utils import timezone
 from apps.careers.models import Company, InterviewRound, JobRole
 from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.interviews import selectors
-from apps.interviews.models import LOOP, Answer, Interview
+from apps.interviews.models import LOOP, Answer, Interview, ProjectQuestionStatus
 from apps.questionbank.models import Question, QuestionVersion
 from apps.roadmap.models import Topic, TopicProgress
 
@@ -90,10 +90,10 @@ def interview_start(
     )
     interview.rounds = _plan_rounds(round=round, role=role, num_questions=num_questions) if kind != Interview.Kind.TOPIC_CHECK else []
     if resume is not None and llm_configured() and num_questions >= 2:
-        interview.project_question_status = "pending"
+        interview.project_question_status = ProjectQuestionStatus.PENDING
     interview.full_clean()
     interview.save()
-    if interview.project_question_status == "pending":
+    if interview.project_question_status == ProjectQuestionStatus.PENDING:
         from apps.interviews import tasks
 
         transaction.on_commit(lambda: tasks.interview_project_question_task.delay(interview.pk))
@@ -149,7 +149,7 @@ def _next_question(*, interview: Interview, asked: set[int], last_score: int | N
     slot = len(asked)
     if slot >= interview.num_questions:
         return None
-    if (slot >= 1 and interview.project_question_status == "ready" and interview.project_question_id
+    if (slot >= 1 and interview.project_question_status == ProjectQuestionStatus.READY and interview.project_question_id
             and interview.project_question_id not in asked):
         # The question about a project on the resume, as soon as it is written (never first).
         version = QuestionVersion.objects.filter(question_id=interview.project_question_id,
@@ -722,7 +722,7 @@ def _next_steps(interview: Interview, score: int | None, gaps: list[dict[str, An
 
 
 def _project_question_finish(interview: Interview, *, error: str) -> Interview:
-    interview.project_question_status = "failed"
+    interview.project_question_status = ProjectQuestionStatus.FAILED
     interview.project_question_error = error[:300]
     interview.save(update_fields=["project_question_status", "project_question_error"])
     return interview
@@ -743,7 +743,7 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
     from ml.llm import LLMError, LLMUnavailable, get_llm
 
     interview = Interview.objects.select_related("resume").get(pk=interview_id)
-    if interview.project_question_status != "pending":
+    if interview.project_question_status != ProjectQuestionStatus.PENDING:
         return interview
     if interview.resume is None:
         return _project_question_finish(interview, error="The resume was deleted.")
@@ -772,7 +772,7 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
     skills = [slug for slug in found if slug in owned] or list(found)
     with transaction.atomic():
         interview = Interview.objects.select_for_update().get(pk=interview_id)
-        if interview.project_question_status != "pending":  # a redelivered task got here first
+        if interview.project_question_status != ProjectQuestionStatus.PENDING:  # a redelivered task got here first
             return interview
         try:
             question = question_create(
@@ -784,7 +784,7 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
         except ApplicationError as exc:
             return _project_question_finish(interview, error=f"The LLM's question was not usable: {exc.message}")
         interview.project_question = question
-        interview.project_question_status = "ready"
+        interview.project_question_status = ProjectQuestionStatus.READY
         interview.project_question_error = ""
         interview.save(update_fields=["project_question", "project_question_status", "project_question_error"])
     logger.info("interview %s: project question on %r ready", interview.pk, written.project)

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from apps.careers.models import Company, JobRole
 from apps.core.api.pagination import PageNumberPagination
 from apps.interviews import selectors, services
-from apps.interviews.models import ROUND_CHOICES, Answer, Interview
+from apps.interviews.models import ROUND_CHOICES, Answer, Interview, ProjectQuestionStatus
 from apps.questionbank.models import Question
 from apps.resumes.selectors import resume_get
 from apps.roadmap.models import Topic
@@ -64,7 +64,7 @@ class CurrentQuestionOutput(serializers.Serializer):
 
 
 class ProjectQuestionOutput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["pending", "ready", "failed"])
+    status = serializers.ChoiceField(choices=ProjectQuestionStatus.values)
     error = serializers.CharField(help_text="Why no project question could be written (status failed).")
 
 
