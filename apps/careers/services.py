@@ -34,14 +34,13 @@ def role_embedding_refresh(*, role_id: int, force: bool = False) -> bool:
     role = JobRole.objects.get(pk=role_id)
     text = role_embedding_text(role)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    if not force and digest == role.embedded_text_hash and role.embedding is not None:
-        role_match_vectors_refresh(role_ids=[role.pk])  # weights may have changed without the text
-        return False
-    role.embedding = get_encoder().encode([text])[0].tolist()
-    role.embedded_text_hash = digest
-    role.save(update_fields=["embedding", "embedded_text_hash"])
-    role_match_vectors_refresh(role_ids=[role.pk])
-    return True
+    changed = force or digest != role.embedded_text_hash or role.embedding is None
+    if changed:
+        role.embedding = get_encoder().encode([text])[0].tolist()
+        role.embedded_text_hash = digest
+        role.save(update_fields=["embedding", "embedded_text_hash"])
+    role_match_vectors_refresh(role_ids=[role.pk])  # also when only weights changed (same text)
+    return changed
 
 
 def roles_embed_missing(*, batch_size: int = 64) -> int:
