@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from ml.injection import SCREENER, addresses_reader
+
 Kind = Literal["pdf", "docx", "text", "markdown"]
 SectionName = Literal["summary", "skills", "experience", "projects", "education", "other"]
 SECTION_NAMES: tuple[SectionName, ...] = ("summary", "skills", "experience", "projects", "education", "other")
@@ -208,27 +210,9 @@ def repair_text(text: str) -> str:
 
 
 # --- lines addressed to automated screeners -------------------------------------------------------
-_SCREENER = r"(?:ai|llm|gpt|chatgpt|bot|model|screener|ats|recruit\w*|resume (?:parser|screener)|hiring (?:system|bot|tool))"
-_SCREENER_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,60}\b(?:instructions?|prompts?|rules|criteria|previous|above)\b",
-        r"\b(?:note|message|instructions?|reminder|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:automated\s+|ai\s+)*"
-        + _SCREENER,
-        r"(?:^|\n)\s*(?:dear|hey|hello|attention|to)\s+(?:the\s+|any\s+)?(?:automated\s+|ai\s+)*"
-        + _SCREENER
-        + r"\b",
-        r"\b(?:ai|automated|llm|resume|cv|applicant)\s+(?:screeners?|screening (?:tool|system)|tracking system)\b[^.\n]{0,80}"
-        r"\b(?:rank|rate|score|select|hire|shortlist|recommend|mark|consider|must|should|treat)\b",
-        r"\bif you are an? (?:ai|llm|language model|bot|screener|automated)\b",
-        r"\byou are (?:now )?(?:an? |the )?(?:ai|llm|assistant|screener|recruiter|language model)\b",
-        r"\b(?:rank|rate|score|mark|select|shortlist|recommend)\s+(?:this|the|me|him|her|them)\s+(?:candidate|applicant|resume|cv|person)?"
-        r"[^.\n]{0,40}\b(?:first|top|highest|100|perfect|best|strong(?:est)? (?:hire|match|fit))\b",
-        r"\b(?:perfect|100%|ideal)\s+(?:match|fit)\s+for\s+(?:every|any|all|this)\b",
-        r"(?:^|\n)\s*(?:system|assistant|developer)\s*:",
-        r"<\|?(?:im_start|im_end|system|endoftext)\|?>|\[/?INST\]",
-    )
-)
+# The patterns live with the grader's in ml.injection: one place decides what is an attack and what
+# only quotes one ("Built guardrails that detect prompt injection such as 'ignore previous
+# instructions'" describes the candidate's work).
 
 
 def screener_instructions(text: str) -> list[str]:
@@ -236,7 +220,7 @@ def screener_instructions(text: str) -> list[str]:
     flagged = []
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and any(p.search("\n" + stripped) for p in _SCREENER_PATTERNS):
+        if stripped and addresses_reader(stripped, SCREENER):
             flagged.append(stripped)
     return flagged
 

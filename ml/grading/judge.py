@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from ml.grading.answer_text import split_sentences
-from ml.grading.injection import injection_sentences, is_injection
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
+from ml.injection import injection_sentences, is_injection
 from ml.llm.base import ChatBackend, LLMBadOutput, Message
 from ml.prompts import judge_v1
 

@@ -23,8 +23,8 @@ from ml.grading.answer_text import (
     split_sentences,
     words,
 )
-from ml.grading.injection import injection_sentences
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
+from ml.injection import injection_sentences
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
