@@ -1,23 +1,31 @@
-"""How well do the graders agree with an expert? Prints Spearman, MAE, per-category means and the
-injection check for the rubric grader, and for the LLM judge and the combination when an LLM
-backend is configured (LLM_BACKEND / LLM_BASE_URL, see ml/llm/config.py).
+"""How well do the graders agree with an expert, on answers they were never tuned on?
 
-    python bench/grading_eval.py                 # rubric (and judge + combined if an LLM is set)
-    python bench/grading_eval.py --verbose       # one line per answer
-    python bench/grading_eval.py --calibrate     # grid-search the rubric thresholds, with
-                                                 # leave-one-question-out cross-validation
-    python bench/grading_eval.py --judge-limit 6 # judge only the first N answers (slow local LLMs)
+Grades the labelled corpus (data/grading_corpus: 45 bank questions, 8 answers each, split by
+question into train / dev / test, see its README) with the rubric grader and, when an
+OpenAI-compatible endpoint is given (a `vllm serve` box), with the LLM judge and the combination.
+Prints Spearman, mean absolute error, per-category and per-round figures and the injection checks
+for each split; the **test** split's figures are the ones docs/benchmarks.md reports.
+
+    python bench/grading_eval.py                          # rubric grader, every split
+    python bench/grading_eval.py --split test --verbose   # one line per answer
+    python bench/grading_eval.py --json out.json          # the figures as JSON too
+    python bench/grading_eval.py --llm-base-url http://gpu-box:8000 --model Qwen/Qwen2.5-7B-Instruct
+                                                          # + the LLM judge and rubric+llm
+    python bench/grading_eval.py --fit                    # refit the rubric grader's calibration
+                                                          # (train + dev only) into ml/grading/calibration.json
+
+Exit status 1 when the test split misses the floors of issue 12 (Spearman >= 0.85, MAE <= 12,
+excellent mean >= 85, no injection above its twin) — only when the test split was graded.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import json
 import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,22 +35,25 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ml.grading.evaluation import (  # noqa: E402
+    SPLITS,
     EvalQuestion,
     EvalReport,
-    LabelledAnswer,
+    corpus_version,
     evaluate,
     format_report,
-    load_eval_set,
-    spearman,
+    load_bank,
+    load_corpus,
 )
-from ml.grading.rubric import DEFAULT_PARAMS, RubricParams, grade_many  # noqa: E402
+from ml.grading.rubric import grade_many  # noqa: E402
 from ml.grading.types import Grade  # noqa: E402
 
-EVAL_DIR = ROOT / "data" / "grading_eval"
+CORPUS_DIR = ROOT / "data" / "grading_corpus"
+BANK_DIR = ROOT / "data" / "questions"
+FLOORS = {"spearman": 0.85, "mae": 12.0, "excellent": 85.0}
 
 
 class MemoEncoder:
-    """Wraps an encoder so repeated texts (grid search) are embedded once."""
+    """Wraps an encoder so repeated texts (several splits, a fit) are embedded once."""
 
     def __init__(self, encoder: object) -> None:
         self._encoder = encoder
@@ -56,165 +67,131 @@ class MemoEncoder:
         return np.stack([self._cache[t] for t in texts]).astype(np.float32)
 
 
-def rubric_grades(
-    questions: list[EvalQuestion], encoder: object, params: RubricParams = DEFAULT_PARAMS
-) -> dict[str, Grade]:
+def rubric_grades(questions: list[EvalQuestion], encoder: object | None = None) -> dict[str, Grade]:
     answers = [(q, a) for q in questions for a in q.answers]
-    grades = grade_many([(q.spec, a.text) for q, a in answers], encoder=encoder, params=params)  # type: ignore[arg-type]
+    grades = grade_many([(q.spec, a.text) for q, a in answers], encoder=encoder)  # type: ignore[arg-type]
     return {a.id: g for (_, a), g in zip(answers, grades, strict=True)}
 
 
 def run_rubric(questions: list[EvalQuestion], encoder: object | None = None) -> EvalReport:
-    """The rubric grader's report on the eval set (used by the test suite too)."""
-    if encoder is None:
-        from ml.embeddings import get_encoder
-
-        encoder = get_encoder()
+    """The rubric grader's report on `questions` (used by the test suite and the staff page too)."""
     return evaluate(questions, rubric_grades(questions, encoder), grader="rubric")
 
 
-def calibrate(questions: list[EvalQuestion], encoder: object) -> None:
-    """Grid-search the thresholds on the whole set, then estimate how well that choice generalises
-    with leave-one-question-out cross-validation (pick on 11 questions, score the 12th)."""
-    memo = MemoEncoder(encoder)
-    ids = [a.id for q in questions for a in q.answers]
-    labels = {a.id: a.score for q in questions for a in q.answers}
-    question_of = {a.id: q.key for q in questions for a in q.answers}
-    grid: list[RubricParams] = []
-    for alpha, lower, upper in itertools.product(
-        (0.3, 0.4, 0.5, 0.6), (-0.05, 0.0, 0.05, 0.1), (0.15, 0.2, 0.25, 0.3, 0.35)
-    ):
-        if upper > lower:
-            grid.append(
-                replace(DEFAULT_PARAMS, alpha=alpha, lower=lower, upper=upper, cover=(lower + upper) / 2)
-            )
-    predictions: list[dict[str, int]] = []
-    started = time.perf_counter()
-    for params in grid:
-        grades = rubric_grades(questions, memo, params)
-        predictions.append({i: grades[i].score for i in ids})
-    print(f"{len(grid)} settings graded in {time.perf_counter() - started:.1f} s")
-
-    def rho(prediction: dict[str, int], subset: Sequence[str]) -> float:
-        return spearman([labels[i] for i in subset], [prediction[i] for i in subset])
-
-    scored = sorted(((rho(p, ids), k) for k, p in enumerate(predictions)), key=lambda x: (-x[0], x[1]))
-    print("best settings on the whole set (Spearman):")
-    for value, k in scored[:8]:
-        p = grid[k]
-        print(f"  alpha {p.alpha:.2f} lower {p.lower:+.2f} upper {p.upper:.2f}  ->  {value:.3f}")
-    current = (
-        next(
-            k
-            for k, p in enumerate(grid)
-            if (p.alpha, p.lower, p.upper)
-            == (DEFAULT_PARAMS.alpha, DEFAULT_PARAMS.lower, DEFAULT_PARAMS.upper)
-        )
-        if any(
-            (p.alpha, p.lower, p.upper) == (DEFAULT_PARAMS.alpha, DEFAULT_PARAMS.lower, DEFAULT_PARAMS.upper)
-            for p in grid
-        )
-        else None
-    )
-    if current is not None:
-        print(f"  current defaults  ->  {rho(predictions[current], ids):.3f}")
-
-    held_out: dict[str, int] = {}
-    for question in questions:
-        train = [i for i in ids if question_of[i] != question.key]
-        test = [i for i in ids if question_of[i] == question.key]
-        best = max(range(len(grid)), key=lambda k: (rho(predictions[k], train), -k))
-        held_out.update({i: predictions[best][i] for i in test})
-    print(f"leave-one-question-out Spearman (thresholds never saw the question): {rho(held_out, ids):.3f}")
-
-    print(
-        f"cover threshold by key-point F1 (alpha {DEFAULT_PARAMS.alpha}, lower {DEFAULT_PARAMS.lower}, "
-        f"upper {DEFAULT_PARAMS.upper}):"
-    )
-    for cover in np.arange(DEFAULT_PARAMS.lower, DEFAULT_PARAMS.upper + 1e-9, 0.025):
-        params = replace(DEFAULT_PARAMS, cover=float(round(cover, 3)))
-        report = evaluate(questions, rubric_grades(questions, memo, params), grader="rubric")
-        print(
-            f"  cover {params.cover:+.3f}: precision {report.key_point_precision:.2f} "
-            f"recall {report.key_point_recall:.2f} F1 {report.key_point_f1:.2f}  Spearman {report.spearman:.3f}"
-        )
+def misses_floors(report: EvalReport) -> list[str]:
+    """What a report misses of issue 12's floors (empty when it meets them all)."""
+    missed = []
+    if report.spearman < FLOORS["spearman"]:
+        missed.append(f"Spearman {report.spearman:.3f} < {FLOORS['spearman']}")
+    if report.mae > FLOORS["mae"]:
+        missed.append(f"MAE {report.mae:.1f} > {FLOORS['mae']}")
+    excellent = report.category_means.get("excellent", (0.0, 0.0))[1]
+    if excellent < FLOORS["excellent"]:
+        missed.append(f"excellent mean {excellent:.1f} < {FLOORS['excellent']}")
+    if report.injection_violations:
+        missed.append(f"{len(report.injection_violations)} injected answers above their twin")
+    if report.mention_flagged:
+        missed.append(f"{len(report.mention_flagged)} honest answers quoting attacks flagged")
+    return missed
 
 
-def run_llm(questions: list[EvalQuestion], encoder: object, limit: int | None) -> None:
+def run_llm(questions: list[EvalQuestion], rubric: dict[str, Grade], args: argparse.Namespace) -> dict[str, EvalReport]:
+    """The LLM judge (and rubric+llm) through an OpenAI-compatible endpoint, on the same answers."""
     from ml.grading.combine import combine
     from ml.grading.judge import judge_answer
-    from ml.llm import get_llm
+    from ml.llm import build_backend
     from ml.llm.base import LLMError
+    from ml.llm.config import LLMConfig
 
-    llm = get_llm()
-    if llm is None:
-        print("\nLLM judge: skipped (LLM_BACKEND is none; set LLM_BACKEND/LLM_BASE_URL to measure it)")
-        return
-    rubric = rubric_grades(questions, encoder)
-    chosen = [a for q in questions for a in q.answers][: limit if limit is not None else None]
-    # Injection twins are judged too, or the injection check has nothing to compare with.
-    wanted = {a.id for a in chosen} | {str(a.twin) for a in chosen if a.twin}
-    answers = [(q, a) for q in questions for a in q.answers if a.id in wanted]
-    print(f"\nLLM judge: backend {llm.name}, {len(answers)} answers")
+    config = LLMConfig(backend="openai", base_url=args.llm_base_url, model=args.model,
+                       api_key=args.api_key, timeout_s=args.timeout, max_concurrency=args.concurrency)
+    llm = build_backend(config)
+    answers = [(q, a) for q in questions for a in q.answers]
+    print(f"\nLLM judge: {args.llm_base_url} model {args.model}, {len(answers)} answers")
     started = time.perf_counter()
     failures: list[str] = []
 
-    def judge_one(pair: tuple[EvalQuestion, LabelledAnswer]) -> tuple[str, Grade | None]:
+    def judge_one(pair: tuple[EvalQuestion, object]) -> tuple[str, Grade | None]:
         q, a = pair
         try:
-            return a.id, judge_answer(q.spec, a.text, llm=llm, rubric_grade=rubric[a.id])
+            return a.id, judge_answer(q.spec, a.text, llm=llm, rubric_grade=rubric[a.id])  # type: ignore[attr-defined]
         except LLMError as exc:
-            failures.append(f"{a.id}: {type(exc).__name__}: {exc}")
-            return a.id, None
+            failures.append(f"{a.id}: {type(exc).__name__}: {exc}")  # type: ignore[attr-defined]
+            return a.id, None  # type: ignore[attr-defined]
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         judged = {i: g for i, g in pool.map(judge_one, answers) if g is not None}
     elapsed = time.perf_counter() - started
-    print(
-        f"judged in {elapsed:.1f} s ({len(answers) / elapsed:.2f} answers/s); {len(failures)} failed "
-        f"(the service keeps the rubric grade for those)"
-    )
+    print(f"judged in {elapsed:.1f} s ({len(answers) / max(elapsed, 1e-9):.2f} answers/s); {len(failures)} failed "
+          "(the service keeps the rubric grade, marked provisional, for those)")
     for failure in failures[:10]:
         print(f"  ! {failure}")
-    if len(judged) < 2:
+    subset = [EvalQuestion(q.key, q.spec, tuple(a for a in q.answers if a.id in judged), q.split)
+              for q in questions if any(a.id in judged for a in q.answers)]
+    if sum(len(q.answers) for q in subset) < 2:
         print("too few judged answers for a correlation")
-        return
-    subset = [
-        EvalQuestion(q.key, q.spec, tuple(a for a in q.answers if a.id in judged))
-        for q in questions
-        if any(a.id in judged for a in q.answers)
-    ]
-    print(format_report(evaluate(subset, judged, grader=f"llm ({llm.name})")))
+        return {}
     combined = {i: combine(rubric[i], judged[i]) for i in judged}
-    print(format_report(evaluate(subset, combined, grader="rubric+llm")))
+    return {
+        "llm": evaluate(subset, judged, grader=f"llm ({args.model})"),
+        "rubric+llm": evaluate(subset, combined, grader="rubric+llm"),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", default=str(EVAL_DIR))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=str(CORPUS_DIR))
+    parser.add_argument("--bank", default=str(BANK_DIR))
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--judge-limit", type=int, default=None)
-    parser.add_argument("--no-llm", action="store_true", help="skip the LLM judge even if one is configured")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--fit", action="store_true", help="refit the calibration on train + dev and save it")
+    parser.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (e.g. `vllm serve`) for the judge")
+    parser.add_argument("--model", help="model name the endpoint serves")
+    parser.add_argument("--api-key", default=None)
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
+    if args.llm_base_url and not args.model:
+        parser.error("--llm-base-url needs --model")
 
-    from ml.embeddings import get_encoder
+    from ml.grading.encoders import get_grading_encoder
 
-    questions = load_eval_set(args.data)
-    print(f"eval set: {len(questions)} questions, {sum(len(q.answers) for q in questions)} labelled answers")
-    encoder = MemoEncoder(get_encoder())
-    if args.calibrate:
-        calibrate(questions, encoder)
+    encoder = MemoEncoder(get_grading_encoder())
+    bank = load_bank(args.bank)
+    if args.fit:
+        from ml.grading.fitting import fit_and_save
+
+        train_dev = load_corpus(args.corpus, bank, splits=("train", "dev"))
+        print(fit_and_save(train_dev, encoder=encoder))
         return 0
-    started = time.perf_counter()
-    report = run_rubric(questions, encoder)
-    print(f"rubric graded in {time.perf_counter() - started:.1f} s")
-    print(format_report(report, verbose=args.verbose))
-    if not args.no_llm:
-        run_llm(questions, encoder, args.judge_limit)
-    return 0 if report.spearman >= 0.75 and not report.injection_violations else 1
+
+    version = corpus_version(args.corpus)
+    splits = SPLITS if args.split == "all" else (args.split,)
+    figures: dict[str, dict[str, object]] = {"corpus_version": {"version": version}}
+    failed: list[str] = []
+    for split in splits:
+        questions = load_corpus(args.corpus, bank, splits=(split,))
+        n = sum(len(q.answers) for q in questions)
+        print(f"\n=== {split}: {len(questions)} questions, {n} answers (corpus {version}) ===")
+        started = time.perf_counter()
+        grades = rubric_grades(questions, encoder)
+        report = evaluate(questions, grades, grader="rubric")
+        print(f"rubric graded in {time.perf_counter() - started:.1f} s")
+        print(format_report(report, verbose=args.verbose))
+        figures[split] = {"rubric": report.to_dict()}
+        if split == "test":
+            failed = misses_floors(report)
+        if args.llm_base_url:
+            for name, llm_report in run_llm(questions, grades, args).items():
+                print(format_report(llm_report, verbose=args.verbose))
+                figures[split][name] = llm_report.to_dict()
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    if failed:
+        print("\ntest split misses the floors: " + "; ".join(failed))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

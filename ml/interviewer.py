@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
 from ml.llm.base import ChatBackend, LLMError
-from ml.prompts import follow_up_v1, resume_project_v1
+from ml.prompts import follow_up_v1, resume_project_v2
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +80,12 @@ def most_important_miss(question: QuestionSpec, grade: Grade) -> KeyPointResult 
 
 
 def template_follow_up(question: QuestionSpec, missed: KeyPointResult) -> str:
-    """The question's own hint for that key point, else a generic probe."""
-    if missed.index < len(question.follow_up_hints) and question.follow_up_hints[missed.index].strip():
-        return question.follow_up_hints[missed.index].strip()
-    point = missed.text.rstrip(". ")
-    return f"Let's go one step further. {point}. Can you explain why that holds, and how you would use it in practice?"
+    """The missed key point's own follow-up (found by its id, never by position), else a generic probe."""
+    point = question.key_point(missed.id) if missed.id else None
+    if point is not None and point.follow_up:
+        return point.follow_up
+    stated = missed.text.rstrip(". ")
+    return f"Let's go one step further. {stated}. Can you explain why that holds, and how you would use it in practice?"
 
 
 FOLLOW_UP_SCHEMA = {
@@ -140,15 +141,15 @@ PROJECT_QUESTION_SCHEMA = {
             "items": {
                 "type": "object",
                 "properties": {"text": {"type": "string", "maxLength": 300},
-                               "weight": {"type": "integer", "minimum": 1, "maximum": 3}},
-                "required": ["text", "weight"],
+                               "weight": {"type": "integer", "minimum": 1, "maximum": 3},
+                               "follow_up": {"type": "string", "maxLength": 300}},
+                "required": ["text", "weight", "follow_up"],
                 "additionalProperties": False,
             },
         },
         "reference_answer": {"type": "string", "maxLength": 2500},
-        "follow_up_hints": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 300}},
     },
-    "required": ["project", "prompt", "key_points", "reference_answer", "follow_up_hints"],
+    "required": ["project", "prompt", "key_points", "reference_answer"],
     "additionalProperties": False,
 }
 
@@ -157,10 +158,9 @@ PROJECT_QUESTION_SCHEMA = {
 class ProjectQuestion:
     project: str
     prompt: str
-    key_points: list[dict[str, object]]
+    key_points: list[dict[str, object]]  # {id, text, weight, follow_up}
     reference_answer: str
-    follow_up_hints: list[str]
-    prompt_version: str = resume_project_v1.PROMPT_VERSION
+    prompt_version: str = resume_project_v2.PROMPT_VERSION
 
 
 class ProjectQuestionError(ValueError):
@@ -177,8 +177,8 @@ def project_question_messages(source_text: str, *, round_label: str) -> list[dic
     # The fence cannot be closed from inside: angle brackets in the resume are neutralised.
     fenced = source_text.replace("<", "‹").replace(">", "›")
     return [
-        {"role": "system", "content": resume_project_v1.SYSTEM.format(round=round_label)},
-        {"role": "user", "content": resume_project_v1.USER.format(resume=fenced)},
+        {"role": "system", "content": resume_project_v2.SYSTEM.format(round=round_label)},
+        {"role": "user", "content": resume_project_v2.USER.format(resume=fenced)},
     ]
 
 
@@ -204,12 +204,13 @@ def parse_project_question(parsed: Mapping[str, object] | None, source_text: str
         text = str(item.get("text") or "").strip()
         weight = item.get("weight")
         if text and text.lower() not in {str(p["text"]).lower() for p in points}:
-            points.append({"text": text, "weight": weight if isinstance(weight, int) and 1 <= weight <= 3 else 1})
+            points.append({"id": f"k{len(points) + 1}", "text": text,
+                           "weight": weight if isinstance(weight, int) and 1 <= weight <= 3 else 1,
+                           "follow_up": str(item.get("follow_up") or "").strip()[:300]})
     if len(points) < 2:
         raise ProjectQuestionError("The question came without a usable rubric (2+ distinct key points).")
-    hints = [str(h).strip() for h in parsed.get("follow_up_hints") or [] if str(h).strip()]  # type: ignore[union-attr]
     return ProjectQuestion(project=project, prompt=prompt, key_points=points[:5],
-                           reference_answer=str(parsed.get("reference_answer") or "").strip(), follow_up_hints=hints[:5])
+                           reference_answer=str(parsed.get("reference_answer") or "").strip())
 
 
 def write_project_question(sections: Mapping[str, str], *, round_label: str, llm: ChatBackend) -> ProjectQuestion:

@@ -64,7 +64,7 @@ class Interview(models.Model):
     )
     current_parent = models.ForeignKey("Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     current_prompt = models.TextField(blank=True)
-    current_key_points = models.JSONField(default=list, blank=True, help_text="Key point indices a follow-up probes.")
+    current_key_points = models.JSONField(default=list, blank=True, help_text="Ids of the key points a follow-up probes.")
     awaiting_answer = models.ForeignKey(
         "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The answer whose grade decides what comes next (a follow-up or the next question).",
@@ -126,7 +126,7 @@ class Answer(models.Model):
         help_text="Set on the answer to a follow-up: the answer it follows up.",
     )
     prompt = models.TextField(help_text="What the learner was asked (the question, or the follow-up).")
-    follow_up_key_points = models.JSONField(default=list, blank=True, help_text="Key point indices a follow-up probes.")
+    follow_up_key_points = models.JSONField(default=list, blank=True, help_text="Ids of the key points a follow-up probes.")
     text = models.TextField(max_length=20000)
     order = models.PositiveSmallIntegerField()
     grading_status = models.CharField(max_length=12, choices=GradingStatus.choices, default=GradingStatus.PENDING)

@@ -200,7 +200,7 @@ def _candidate(question: Question) -> Any:
 
 
 def _ask(interview: Interview, version: QuestionVersion, *, parent: Answer | None = None, prompt: str = "",
-         key_points: list[int] | None = None) -> None:
+         key_points: list[str] | None = None) -> None:
     interview.current_version = version
     interview.current_parent = parent
     interview.current_prompt = prompt
@@ -254,8 +254,9 @@ def interview_advance(*, interview_id: int) -> Interview:
     return interview
 
 
-def _follow_up_for(interview: Interview, answer: Answer, answers: list[Answer]) -> tuple[str, list[int]] | None:
-    """The follow-up prompt and the key point it probes, or None (nothing important missed)."""
+def _follow_up_for(interview: Interview, answer: Answer, answers: list[Answer]) -> tuple[str, list[str]] | None:
+    """The follow-up prompt and the id of the key point it probes, or None (nothing important missed).
+    The prompt is that key point's own follow-up, so the answer is graded on what was asked."""
     if interview.kind == Interview.Kind.TOPIC_CHECK:
         return None  # a topic check is a short test, not a conversation
     if any(a.parent_id == answer.pk for a in answers):
@@ -269,7 +270,7 @@ def _follow_up_for(interview: Interview, answer: Answer, answers: list[Answer]) 
     prompt = write_follow_up(spec, grade, llm=None) if missed is not None else None
     if missed is None or not prompt:
         return None
-    return prompt, [missed.index]
+    return prompt, [missed.id or spec.key_points[missed.index].id]
 
 
 # --- Answering ----------------------------------------------------------------------------------
@@ -320,13 +321,13 @@ def _spec_for(version: QuestionVersion) -> QuestionSpec:
 
 
 def _spec_for_answer(answer: Answer) -> QuestionSpec:
-    """A follow-up is graded on the key points it probed, with its own prompt."""
+    """A follow-up is graded on the key points it probed (by id), with its own prompt."""
     from dataclasses import replace
 
     spec = _spec_for(answer.question_version)
     if answer.parent_id is None or not answer.follow_up_key_points:
         return spec
-    probed = tuple(spec.key_points[i] for i in answer.follow_up_key_points if 0 <= i < len(spec.key_points))
+    probed = tuple(kp for kp in spec.key_points if kp.id in set(map(str, answer.follow_up_key_points)))
     return replace(spec, prompt=answer.prompt, key_points=probed or spec.key_points)
 
 
@@ -580,15 +581,20 @@ def _topic_verify(*, user_id: int, topic_id: int) -> TopicProgress:
     return progress
 
 
+def _point_id(result: dict[str, Any]) -> str:
+    """A stored key-point result's id (grades stored before ids existed have only the position)."""
+    return str(result.get("id") or f"k{int(result.get('index', 0)) + 1}")
+
+
 def _question_score(main: Answer, follow_up: Answer | None) -> int | None:
     """The main answer's score plus half the credit of what the follow-up recovered."""
     if main.grading_status not in SCORED or main.score is None:
         return None
     score = float(main.score)
     if follow_up is not None and follow_up.grading_status in SCORED and follow_up.score:
-        weights = [kp.get("weight", 1.0) for kp in main.key_points]
-        total = sum(weights) or 1.0
-        probed = sum(weights[i] for i in follow_up.follow_up_key_points if 0 <= i < len(weights))
+        weights = {_point_id(kp): float(kp.get("weight", 1.0)) for kp in main.key_points}
+        total = sum(weights.values()) or 1.0
+        probed = sum(weights.get(str(i), 0.0) for i in follow_up.follow_up_key_points)
         score += FOLLOW_UP_CREDIT * (probed / total) * follow_up.score
     return min(100, round(score))
 
@@ -625,10 +631,9 @@ def interview_report_build(*, interview: Interview) -> dict[str, Any]:
         follow_up = follow_ups.get(main.pk)
         score = _question_score(main, follow_up)
         skills = list(question.skills.all())
-        recovered = {kp["index"] for kp in (follow_up.key_points if follow_up else []) if kp.get("covered")}
-        probed = follow_up.follow_up_key_points if follow_up else []
+        recovered = {_point_id(kp) for kp in (follow_up.key_points if follow_up else []) if kp.get("covered")}
         missed_texts = [kp["text"] for kp in main.key_points
-                        if not kp.get("covered") and not (kp.get("index") in probed and probed.index(kp["index"]) in recovered)]
+                        if not kp.get("covered") and _point_id(kp) not in recovered]
         if score is not None:
             for skill in skills:
                 skill_scores[skill.slug].append(score)
@@ -779,7 +784,7 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
                 user=interview.user, round=round_, difficulty=interview.difficulty, skills=skills[:5],
                 status=Question.Status.DRAFT, source=Question.Source.RESUME, embed=False,
                 key=f"resume-{interview.pk}-project", prompt=written.prompt, key_points=written.key_points,
-                reference_answer=written.reference_answer, follow_up_hints=written.follow_up_hints,
+                reference_answer=written.reference_answer,
             )
         except ApplicationError as exc:
             return _project_question_finish(interview, error=f"The LLM's question was not usable: {exc.message}")

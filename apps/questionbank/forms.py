@@ -41,7 +41,8 @@ class QuestionFilterForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    """Create / edit: key points as "weight | text" lines, hints one per line."""
+    """Create / edit: key points as "weight | text | follow-up question" lines, so each point and the
+    question that probes it are written side by side."""
 
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     key = forms.CharField(required=False, max_length=120,
@@ -51,13 +52,13 @@ class QuestionForm(forms.Form):
     skills = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
     status = forms.ChoiceField(choices=Question.Status.choices, initial=Question.Status.DRAFT)
     key_points = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "3 | The most important idea, as a full sentence\n1 | A detail"}),
-        help_text='One key point per line as "weight | text"; weight 1-3 (3 = essential), 1 if left out. 3-6 points work best.',
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "3 | The most important idea, as a full sentence | "
+                                     "The follow-up you would ask if it is missed?\n1 | A detail"}),
+        help_text='One key point per line as "weight | key point | follow-up question"; weight 1-3 (3 = essential), '
+                  "1 if left out; the follow-up is asked when a candidate misses that point. 3-6 points work best.",
     )
     reference_answer = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 10}),
                                        help_text="Markdown.")
-    follow_up_hints = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                      help_text="One per line.")
     # Sent by the "Save anyway" button of the near-duplicate warning.
     confirm_duplicate = forms.BooleanField(required=False)
 
@@ -70,7 +71,6 @@ class QuestionForm(forms.Form):
                 "skills": [s.slug for s in question.skills.all()],
                 "key_points": key_points_to_text(version.key_points) if version else "",
                 "reference_answer": version.reference_answer if version else "",
-                "follow_up_hints": "\n".join(version.follow_up_hints) if version else "",
             }
         super().__init__(*args, **kwargs)
         self.fields["skills"].choices = selectors.skill_choices()
@@ -80,7 +80,7 @@ class QuestionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         raw = {name: cleaned.get(name) for name in (
-            "prompt", "round", "difficulty", "skills", "status", "key_points", "reference_answer", "follow_up_hints")
+            "prompt", "round", "difficulty", "skills", "status", "key_points", "reference_answer")
             if name not in self.errors}
         if cleaned.get("key"):
             raw["key"] = cleaned["key"]

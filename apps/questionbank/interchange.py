@@ -1,8 +1,9 @@
 """The import/export file formats: a JSON list of questions, or CSV with one question per row.
 
-Both carry the API's question shape. In CSV, skills are ";"-separated, key points are
-"weight|text" items separated by newlines or ";;", and follow-up hints are newline- or
-";;"-separated. Parsing only turns files into row dicts; `validation.py` judges the rows.
+Both carry the API's question shape. In CSV, skills are ";"-separated and key points are
+"weight|text|follow-up question" items separated by newlines or ";;" (each point carries its own
+follow-up). A `follow_up_hints` column from older exports is still read: one hint per key point.
+Parsing only turns files into row dicts; `validation.py` judges the rows.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from apps.core.exceptions import ApplicationError, PayloadTooLarge, UnsupportedM
 from apps.questionbank.models import Question
 from apps.questionbank.validation import format_weight
 
-CSV_COLUMNS = ["key", "round", "difficulty", "skills", "prompt", "key_points", "reference_answer", "status",
-               "follow_up_hints"]
+CSV_COLUMNS = ["key", "round", "difficulty", "skills", "prompt", "key_points", "reference_answer", "status"]
 REQUIRED_CSV_COLUMNS = {"prompt", "round", "key_points"}
+LEGACY_CSV_COLUMNS = ["follow_up_hints"]  # read, never written
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
 
@@ -49,7 +50,7 @@ def rows_from_csv(text: str) -> list[dict[str, str]]:
     try:
         for raw in reader:
             # Empty cells mean "not given", so a sparse CSV only sets the columns it fills.
-            rows.append({k: v for k, v in raw.items() if k and k in CSV_COLUMNS and v is not None and v.strip()})
+            rows.append({k: v for k, v in raw.items() if k and k in (*CSV_COLUMNS, *LEGACY_CSV_COLUMNS) and v is not None and v.strip()})
             if len(rows) > MAX_IMPORT_ROWS:
                 raise ApplicationError(f"At most {MAX_IMPORT_ROWS} questions per import.")
     except csv.Error as exc:
@@ -92,11 +93,12 @@ def question_as_row(question: Question) -> dict[str, Any]:
         "skills": [s.slug for s in question.skills.all()],
         "prompt": version.prompt if version else "",
         "key_points": [
-            {"text": kp["text"], "weight": int(kp["weight"]) if float(kp["weight"]).is_integer() else kp["weight"]}
+            {"id": kp.get("id", ""), "text": kp["text"],
+             "weight": int(kp["weight"]) if float(kp["weight"]).is_integer() else kp["weight"],
+             "follow_up": kp.get("follow_up", "")}
             for kp in (version.key_points if version else [])
         ],
         "reference_answer": version.reference_answer if version else "",
-        "follow_up_hints": list(version.follow_up_hints) if version else [],
         "status": question.status,
     }
 
@@ -109,7 +111,9 @@ def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
         writer.writerow({
             **row,
             "skills": ";".join(row["skills"]),
-            "key_points": "\n".join(f"{format_weight(kp['weight'])}|{kp['text']}" for kp in row["key_points"]),
-            "follow_up_hints": "\n".join(row["follow_up_hints"]),
+            "key_points": "\n".join(
+                f"{format_weight(kp['weight'])}|{kp['text']}" + (f"|{kp['follow_up']}" if kp.get("follow_up") else "")
+                for kp in row["key_points"]
+            ),
         })
     return out.getvalue()

@@ -66,9 +66,11 @@ class QuestionVersion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     prompt = models.TextField()
-    key_points = models.JSONField(default=list, help_text='[{"text": "...", "weight": 1-3}]')
+    key_points = models.JSONField(
+        default=list, help_text='[{"id": "k1", "text": "...", "weight": 1-3, "follow_up": "..."}]: each point carries its '
+        "own follow-up question, and its id stays the same across versions."
+    )
     reference_answer = models.TextField(blank=True, help_text="Markdown.")
-    follow_up_hints = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -105,3 +107,31 @@ class QuestionDraftJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} × {self.skill_id} ({self.status})"
+
+
+class GradingEvaluation(models.Model):
+    """One measurement of the rubric grader against the labelled corpus (data/grading_corpus), graded
+    against the bank's current rubrics: agreement per split and per round, and the worst disagreements."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    corpus_version = models.CharField(max_length=40, blank=True)
+    grader = models.CharField(max_length=120, blank=True, help_text="The grader and its calibration, as measured.")
+    figures = models.JSONField(default=dict, blank=True, help_text="split -> the evaluation report (EvalReport.to_dict).")
+    missing_questions = models.JSONField(default=list, blank=True, help_text="Corpus questions not in the bank.")
+    error = models.TextField(blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"grading evaluation {self.pk} ({self.status}, corpus {self.corpus_version})"

@@ -153,9 +153,11 @@ class DiffLine:
 def version_document(version: QuestionVersion) -> list[str]:
     """A version as lines of text, section by section, so a diff reads like an edit of the rubric."""
     lines = ["# Prompt", *version.prompt.splitlines(), "", "# Key points"]
-    lines += [f"{format_weight(kp.get('weight', 1))} | {kp['text']}" for kp in version.key_points]
-    lines += ["", "# Reference answer", *version.reference_answer.splitlines(), "", "# Follow-up hints"]
-    lines += [f"- {hint}" for hint in version.follow_up_hints]
+    for kp in version.key_points:
+        lines.append(f"{format_weight(kp.get('weight', 1))} | {kp['text']}")
+        if kp.get("follow_up"):
+            lines.append(f"    follow-up: {kp['follow_up']}")
+    lines += ["", "# Reference answer", *version.reference_answer.splitlines()]
     return lines
 
 

@@ -26,6 +26,7 @@ from apps.questionbank.models import Question, QuestionDraftJob, QuestionVersion
 from apps.questionbank.validation import (
     IN_PLACE_FIELDS,
     RUBRIC_FIELDS,
+    carry_key_point_ids,
     clean_question_fields,
 )
 from apps.roadmap.models import Skill
@@ -121,7 +122,7 @@ def question_create(
     difficulty: int = 2,
     skills: Iterable[str] = (),
     reference_answer: str = "",
-    follow_up_hints: Any = (),
+    follow_up_hints: Any = None,  # the older shape: one hint per key point, in order
     status: str = Question.Status.DRAFT,
     key: str | None = None,
     source: str = Question.Source.AUTHORED,
@@ -133,9 +134,10 @@ def question_create(
     raw = {
         "key": key, "prompt": prompt, "round": round, "key_points": key_points, "difficulty": difficulty,
         "skills": skills if isinstance(skills, str) else list(skills), "reference_answer": reference_answer,
-        "follow_up_hints": follow_up_hints,
         "status": status,
     }
+    if follow_up_hints:
+        raw["follow_up_hints"] = follow_up_hints
     try:
         data = clean_question_fields(raw, known_skills=_known_skills(), statuses=statuses)
     except ValidationError as exc:
@@ -155,9 +157,9 @@ def question_create(
             question.save()
     except IntegrityError:  # another editor took the same derived key a moment ago
         raise Conflict("A question with this key was just created; save again.") from None
-    version = QuestionVersion.objects.create(
-        question=question, number=1, created_by=user, **{name: data[name] for name in RUBRIC_FIELDS}
-    )
+    rubric = {name: data[name] for name in RUBRIC_FIELDS if name in data}
+    rubric["key_points"] = carry_key_point_ids(rubric["key_points"])
+    version = QuestionVersion.objects.create(question=question, number=1, created_by=user, **rubric)
     question.current_version = version
     question.save(update_fields=["current_version"])
     if data["skills"]:
@@ -170,6 +172,9 @@ def question_create(
 def question_changes(*, question: Question, data: Mapping[str, Any]) -> dict[str, list[str]]:
     """Which cleaned fields differ from the question: `{"rubric": [...], "in_place": [...]}`."""
     current = question.current_version
+    if "key_points" in data and current is not None:
+        # Points sent without ids continue the current ones (same or similar text): compare like with like.
+        data = {**data, "key_points": carry_key_point_ids(data["key_points"], current.key_points)}
     rubric = [
         name for name in RUBRIC_FIELDS
         if name in data and (current is None or getattr(current, name) != data[name])
@@ -195,6 +200,11 @@ def question_update(
         Question.objects.select_for_update(of=("self",)).select_related("current_version")
         .prefetch_related("skills").get(pk=question.pk)
     )
+    if "key_points" in data:
+        previous = [kp for v in question.versions.order_by("number") for kp in v.key_points]
+        current_points = question.current_version.key_points if question.current_version else []
+        # The current version's points first, so an edited point keeps its current id.
+        data["key_points"] = carry_key_point_ids(data["key_points"], [*current_points, *previous])
     if "key" in data and data["key"] != question.key and Question.objects.filter(key=data["key"]).exists():
         raise ApplicationError(f"A question with the key {data['key']!r} already exists.",
                                errors={"key": ["This key is taken."]})
@@ -269,10 +279,9 @@ def question_spec_for(version: QuestionVersion) -> QuestionSpec:
 
     return QuestionSpec(
         prompt=version.prompt,
-        key_points=tuple(KeyPoint(text=kp["text"], weight=float(kp.get("weight", 1))) for kp in version.key_points),
+        key_points=tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(version.key_points)),
         reference_answer=version.reference_answer,
         round=version.question.round,
-        follow_up_hints=tuple(version.follow_up_hints or ()),
     )
 
 
@@ -426,7 +435,8 @@ DRAFT_SYSTEM_PROMPT = (
     "You write interview questions for LLM and ML engineering candidates, with grading rubrics. "
     "Each question has a precise prompt, 3 to 6 key points (each ONE checkable idea stated as a full, "
     "self-contained sentence a strong answer would contain, weight 1-3 where 3 is essential), a model "
-    "reference answer in Markdown of 80-250 words, and one follow-up hint per key point. "
+    "reference answer in Markdown of 80-250 words, and for each key point a follow-up question that "
+    "probes that point without giving the answer away. "
     "Reply with JSON only."
 )
 
@@ -435,8 +445,9 @@ def draft_json_schema(count: int) -> dict[str, Any]:
     """What the LLM must return; strict-mode friendly (every property required, nothing extra)."""
     key_point = {
         "type": "object",
-        "properties": {"text": {"type": "string"}, "weight": {"type": "integer", "minimum": 1, "maximum": 3}},
-        "required": ["text", "weight"],
+        "properties": {"text": {"type": "string"}, "weight": {"type": "integer", "minimum": 1, "maximum": 3},
+                       "follow_up": {"type": "string"}},
+        "required": ["text", "weight", "follow_up"],
         "additionalProperties": False,
     }
     question = {
@@ -446,9 +457,8 @@ def draft_json_schema(count: int) -> dict[str, Any]:
             "difficulty": {"type": "integer", "minimum": 1, "maximum": 3},
             "key_points": {"type": "array", "minItems": 3, "maxItems": 6, "items": key_point},
             "reference_answer": {"type": "string"},
-            "follow_up_hints": {"type": "array", "items": {"type": "string"}, "maxItems": 6},
         },
-        "required": ["prompt", "difficulty", "key_points", "reference_answer", "follow_up_hints"],
+        "required": ["prompt", "difficulty", "key_points", "reference_answer"],
         "additionalProperties": False,
     }
     return {
@@ -516,7 +526,7 @@ def question_drafts_generate(*, job_id: int, final_attempt: bool = True) -> Ques
         if not isinstance(item, Mapping):
             problems.append(f"Draft {number}: not an object.")
             continue
-        fields = {k: item[k] for k in ("prompt", "key_points", "reference_answer", "follow_up_hints") if k in item}
+        fields = {k: item[k] for k in ("prompt", "key_points", "reference_answer") if k in item}
         try:
             with transaction.atomic():
                 question_create(

@@ -20,3 +20,10 @@ def questions_embed_missing_task() -> None:
              max_retries=3)
 def question_drafts_generate_task(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
     services.question_drafts_generate(job_id=job_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(acks_late=True, queue="grading")
+def grading_evaluation_task(evaluation_id: int) -> None:
+    from apps.questionbank.quality import grading_evaluation_execute
+
+    grading_evaluation_execute(evaluation_id=evaluation_id)

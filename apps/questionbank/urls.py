@@ -10,6 +10,7 @@ urlpatterns = [
     path("preview/", views.markdown_preview, name="preview"),
     path("import/", views.question_import, name="import"),
     path("drafts/", views.draft_queue, name="drafts"),
+    path("grading-quality/", views.grading_quality, name="grading_quality"),
     path("<int:pk>/", views.question_detail, name="detail"),
     path("<int:pk>/edit/", views.question_edit, name="edit"),
     path("<int:pk>/history/", views.question_history, name="history"),

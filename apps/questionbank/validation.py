@@ -29,14 +29,19 @@ KEY_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 _WEIGHTED_LINE_RE = re.compile(r"^\s*([^|]{1,8}?)\s*\|\s*(.*)$")
 _LIST_SPLIT_RE = re.compile(r"\r?\n|;;")
 
-RUBRIC_FIELDS = ("prompt", "key_points", "reference_answer", "follow_up_hints")
+RUBRIC_FIELDS = ("prompt", "key_points", "reference_answer")
 IN_PLACE_FIELDS = ("key", "round", "difficulty", "status", "skills")
 EDITABLE_FIELDS = RUBRIC_FIELDS + IN_PLACE_FIELDS
 
 
 class KeyPointData(TypedDict):
+    id: str  # "k1", "k2", ...: stable across edits of the text (see `carry_key_point_ids`)
     text: str
     weight: float
+    follow_up: str  # the interviewer's question for a candidate who missed this point ("" = none)
+
+
+KEY_POINT_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 
 
 def format_weight(weight: float) -> str:
@@ -58,7 +63,9 @@ def _weight(value: Any, where: str) -> float:
 
 
 def key_points_from_text(text: str) -> list[KeyPointData]:
-    """Parse "weight | text" lines (newline- or ";;"-separated; the weight may be left out, meaning 1)."""
+    """Parse "weight | text | follow-up question" lines (newline- or ";;"-separated; the weight may be
+    left out, meaning 1; the follow-up too). The key point and its follow-up sit on one line, side by
+    side, so a follow-up can never drift to another point."""
     points: list[KeyPointData] = []
     errors: list[str] = []
     for number, line in enumerate(_LIST_SPLIT_RE.split(text), start=1):
@@ -72,17 +79,21 @@ def key_points_from_text(text: str) -> list[KeyPointData]:
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
+        point_text, _, follow_up = point_text.partition("|")
         if not point_text.strip():
             errors.append(f"{where}: the key point text is empty.")
             continue
-        points.append({"text": point_text.strip(), "weight": weight})
+        points.append({"id": "", "text": point_text.strip(), "weight": weight, "follow_up": follow_up.strip()})
     if errors:
         raise ValidationError(errors)
     return points
 
 
 def key_points_to_text(points: Iterable[Mapping[str, Any]]) -> str:
-    return "\n".join(f"{format_weight(p.get('weight', 1))} | {p['text']}" for p in points)
+    return "\n".join(
+        f"{format_weight(p.get('weight', 1))} | {p['text']}" + (f" | {p['follow_up']}" if p.get("follow_up") else "")
+        for p in points
+    )
 
 
 def clean_key_points(value: Any) -> list[KeyPointData]:
@@ -96,13 +107,21 @@ def clean_key_points(value: Any) -> list[KeyPointData]:
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
-                errors.append(f"{where}: give an object with a text and an optional weight.")
+                errors.append(f"{where}: give an object with a text, an optional weight and an optional follow_up.")
                 continue
             if not item["text"].strip():
                 errors.append(f"{where}: the text is empty.")
                 continue
+            point_id, follow_up = item.get("id") or "", item.get("follow_up") or ""
+            if not isinstance(point_id, str) or (point_id and not KEY_POINT_ID_RE.match(point_id)):
+                errors.append(f"{where}: the id must be a short lower-case name such as k1.")
+                continue
+            if not isinstance(follow_up, str):
+                errors.append(f"{where}: the follow_up must be text.")
+                continue
             try:
-                points.append({"text": item["text"].strip(), "weight": _weight(item.get("weight", 1), where)})
+                points.append({"id": point_id, "text": item["text"].strip(),
+                               "weight": _weight(item.get("weight", 1), where), "follow_up": follow_up.strip()})
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:
@@ -119,7 +138,63 @@ def clean_key_points(value: Any) -> list[KeyPointData]:
     texts = [p["text"].casefold() for p in points]
     if len(set(texts)) != len(texts):
         raise ValidationError("Two key points have the same text.")
+    long_follow_up = [i for i, p in enumerate(points, start=1) if len(p["follow_up"]) > MAX_HINT_CHARS]
+    if long_follow_up:
+        raise ValidationError(f"The follow-up of key point {long_follow_up[0]} is longer than {MAX_HINT_CHARS} characters.")
+    ids = [p["id"] for p in points if p["id"]]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Two key points have the same id.")
     return points
+
+
+def carry_key_point_ids(points: list[KeyPointData], previous: Iterable[Mapping[str, Any]] = ()) -> list[KeyPointData]:
+    """Give every key point without an id the id of the previous version's point it continues (same
+    text, else the most similar text, one to one), else a new id never used by that question before.
+    Identity, not position: reordering or editing a point keeps its follow-up and its history."""
+    import difflib
+
+    before = [p for p in previous if p.get("id")]
+    taken = {p["id"] for p in points if p["id"]}
+    free = [p for p in before if p["id"] not in taken]
+    result: list[KeyPointData] = []
+    pending: list[int] = []
+    for point in points:
+        result.append(dict(point))  # type: ignore[arg-type]
+        if not point["id"]:
+            same = next((p for p in free if str(p["text"]).casefold() == point["text"].casefold()), None)
+            if same is not None:
+                result[-1]["id"] = str(same["id"])
+                free.remove(same)
+            else:
+                pending.append(len(result) - 1)
+    for index in pending:
+        scored = [(difflib.SequenceMatcher(None, str(p["text"]).casefold(), result[index]["text"].casefold()).ratio(), p)
+                  for p in free]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= 0.6:
+            result[index]["id"] = str(best[1]["id"])
+            free.remove(best[1])
+    used = {p["id"] for p in result if p["id"]} | {str(p["id"]) for p in before}
+    numbers = [int(i[1:]) for i in used if re.fullmatch(r"k\d+", i)]
+    next_number = max(numbers, default=0) + 1
+    for point in result:
+        if not point["id"]:
+            point["id"] = f"k{next_number}"
+            next_number += 1
+    return result
+
+
+def attach_follow_ups(points: list[KeyPointData], hints: list[str]) -> list[KeyPointData]:
+    """The older input shape, a separate list of follow-up hints: accepted only with one hint per key
+    point, given in the key points' order, for points that have no follow_up of their own."""
+    if not hints:
+        return points
+    if len(hints) != len(points):
+        raise ValidationError(
+            f"{len(hints)} follow-up hints for {len(points)} key points: give each key point its own follow_up "
+            "(or exactly one hint per key point, in order)."
+        )
+    return [{**p, "follow_up": p["follow_up"] or hint} for p, hint in zip(points, hints, strict=True)]
 
 
 def clean_text_list(value: Any, *, max_items: int, max_chars: int, what: str) -> list[str]:
@@ -233,6 +308,15 @@ def clean_question_fields(
             cleaned[name] = cleaners[name](value)
         except ValidationError as exc:
             errors[name] = exc.messages
+    if "follow_up_hints" in cleaned:
+        hints = cleaned.pop("follow_up_hints")
+        if "key_points" in cleaned:
+            try:
+                cleaned["key_points"] = attach_follow_ups(cleaned["key_points"], hints)
+            except ValidationError as exc:
+                errors["follow_up_hints"] = exc.messages
+        elif hints:
+            errors["follow_up_hints"] = ["Send the key points with their follow-ups (key_points[].follow_up)."]
     if errors:
         raise ValidationError(errors)
     return cleaned

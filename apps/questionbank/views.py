@@ -288,3 +288,25 @@ def draft_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "questionbank/drafts.html", {
         "form": form, "llm_configured": configured, "drafts": drafts, "jobs": selectors.draft_jobs_recent(),
     }, status=400 if form is not None and form.errors else 200)
+
+
+@staff_page
+def grading_quality(request: HttpRequest) -> HttpResponse:
+    """How far the rubric grader agrees with experts on the labelled corpus (test split), per round,
+    with the worst disagreements; POST queues a new measurement."""
+    from apps.core.exceptions import Conflict
+    from apps.questionbank import quality
+    from apps.questionbank.models import GradingEvaluation
+
+    if request.method == "POST":
+        try:
+            quality.grading_evaluation_request(user=request.user)
+            messages.success(request, "Measuring: the figures appear here in a minute or two.")
+        except Conflict as exc:
+            messages.info(request, exc.message)
+        return redirect("questionbank:grading_quality")
+    latest = GradingEvaluation.objects.filter(status=GradingEvaluation.Status.DONE).first()
+    pending = GradingEvaluation.objects.exclude(status=GradingEvaluation.Status.DONE).first()
+    return render(request, "questionbank/grading_quality.html", {
+        "evaluation": latest, "pending": pending, **quality.grading_quality_page(evaluation=latest),
+    })

@@ -235,9 +235,12 @@ def load_companies_and_roles(report: LoadReport, data_dir: Path, skills: dict[st
 def question_rubric_fields(item: dict) -> dict[str, Any]:
     return {
         "prompt": item["prompt"],
-        "key_points": [{"text": kp["text"], "weight": float(kp.get("weight", 1))} for kp in item["key_points"]],
+        "key_points": [
+            {"id": str(kp.get("id") or f"k{i + 1}"), "text": kp["text"], "weight": float(kp.get("weight", 1)),
+             "follow_up": str(kp.get("follow_up") or "").strip()}
+            for i, kp in enumerate(item["key_points"])
+        ],
         "reference_answer": item.get("reference_answer") or "",
-        "follow_up_hints": list(item.get("follow_up_hints") or []),
     }
 
 

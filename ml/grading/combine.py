@@ -35,6 +35,7 @@ def combine(rubric: Grade, judge: Grade) -> Grade:
                 covered,
                 from_rubric.similarity,
                 evidence,
+                from_rubric.id,
             )
         )
         total_weight += from_rubric.weight

@@ -4,9 +4,10 @@ key-point agreement, and the rule that an injection answer never beats its hones
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -24,6 +25,7 @@ class LabelledAnswer:
     text: str
     covers: tuple[int, ...] = ()
     twin: str | None = None
+    mentions_attack: bool = False  # an honest answer that quotes attack strings as subject matter
 
 
 @dataclass(frozen=True)
@@ -31,31 +33,39 @@ class EvalQuestion:
     key: str
     spec: QuestionSpec
     answers: tuple[LabelledAnswer, ...]
+    split: str = "train"
 
 
-def load_eval_set(folder: str | Path) -> list[EvalQuestion]:
-    """Every `*.yaml` question in `folder`, sorted by file name, checked for consistency."""
-    questions: list[EvalQuestion] = []
-    for path in sorted(Path(folder).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        spec = QuestionSpec.from_dict(data)
-        answers = tuple(
-            LabelledAnswer(
-                id=str(a["id"]),
-                category=str(a["category"]),
-                score=int(a["score"]),
-                text=str(a["text"]).strip(),
-                covers=tuple(int(i) for i in a.get("covers") or ()),
-                twin=a.get("twin"),
-            )
-            for a in data["answers"]
+SPLITS: tuple[str, ...] = ("train", "dev", "test")
+
+
+def _answers(data: Mapping[str, Any], spec: QuestionSpec, where: str) -> tuple[LabelledAnswer, ...]:
+    answers = tuple(
+        LabelledAnswer(
+            id=str(a["id"]),
+            category=str(a["category"]),
+            score=int(a["score"]),
+            text=str(a["text"]).strip(),
+            covers=tuple(int(i) for i in a.get("covers") or ()),
+            # A twin may be named by its suffix ("good") or in full ("key/good").
+            twin=None if not a.get("twin") else (
+                str(a["twin"]) if "/" in str(a["twin"]) else f"{data['key']}/{a['twin']}"
+            ),
+            mentions_attack=bool(a.get("mentions_attack")),
         )
-        for answer in answers:
-            if answer.category not in CATEGORIES:
-                raise ValueError(f"{path.name}: {answer.id} has unknown category {answer.category!r}")
-            if any(not 0 <= i < len(spec.key_points) for i in answer.covers):
-                raise ValueError(f"{path.name}: {answer.id} covers a key point that does not exist")
-        questions.append(EvalQuestion(key=str(data["key"]), spec=spec, answers=answers))
+        for a in data["answers"]
+    )
+    for answer in answers:
+        if answer.category not in CATEGORIES:
+            raise ValueError(f"{where}: {answer.id} has unknown category {answer.category!r}")
+        if any(not 0 <= i < len(spec.key_points) for i in answer.covers):
+            raise ValueError(f"{where}: {answer.id} covers a key point that does not exist")
+        if not 0 <= answer.score <= 100:
+            raise ValueError(f"{where}: {answer.id} has a score outside 0-100")
+    return answers
+
+
+def _check_ids(questions: list[EvalQuestion]) -> None:
     ids = [a.id for q in questions for a in q.answers]
     if len(ids) != len(set(ids)):
         raise ValueError("answer ids must be unique")
@@ -64,6 +74,62 @@ def load_eval_set(folder: str | Path) -> list[EvalQuestion]:
         for a in q.answers:
             if a.category == "injection" and a.twin not in known:
                 raise ValueError(f"{a.id}: twin {a.twin!r} is not an answer of the set")
+
+
+def corpus_version(folder: str | Path) -> str:
+    """The version written in the corpus's `splits.yaml`."""
+    data = yaml.safe_load((Path(folder) / "splits.yaml").read_text(encoding="utf-8"))
+    return str(data["version"])
+
+
+def load_corpus(
+    folder: str | Path, bank: Mapping[str, QuestionSpec], *, splits: Sequence[str] = SPLITS,
+    skip_missing: bool = False,
+) -> list[EvalQuestion]:
+    """The labelled corpus (`data/grading_corpus`): answers per question key, graded against the bank's
+    own rubric (`bank`: key -> QuestionSpec), restricted to `splits` (see `splits.yaml`)."""
+    folder = Path(folder)
+    split_of = {
+        key: name
+        for name, keys in yaml.safe_load((folder / "splits.yaml").read_text(encoding="utf-8"))["splits"].items()
+        for key in keys
+    }
+    questions: list[EvalQuestion] = []
+    for path in sorted(folder.glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        key = str(data["key"])
+        if key not in split_of:
+            raise ValueError(f"{path.name}: {key} is in no split of splits.yaml")
+        if key not in bank:
+            if skip_missing:
+                continue
+            raise ValueError(f"{path.name}: {key} is not a question of the bank")
+        if split_of[key] not in splits:
+            continue
+        spec = bank[key]
+        questions.append(EvalQuestion(key=key, spec=spec, answers=_answers(data, spec, path.name), split=split_of[key]))
+    _check_ids(questions)
+    return questions
+
+
+def load_bank(folder: str | Path) -> dict[str, QuestionSpec]:
+    """Every question of the bank's YAML files (`data/questions`), by key."""
+    bank: dict[str, QuestionSpec] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("questions", []):
+            bank[str(item["key"])] = QuestionSpec.from_dict(item)
+    return bank
+
+
+def load_eval_set(folder: str | Path) -> list[EvalQuestion]:
+    """Every `*.yaml` question in `folder` (the older self-contained set, question and answers in one
+    file), sorted by file name, checked for consistency."""
+    questions: list[EvalQuestion] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = QuestionSpec.from_dict(data)
+        questions.append(EvalQuestion(key=str(data["key"]), spec=spec, answers=_answers(data, spec, path.name)))
+    _check_ids(questions)
     return questions
 
 
@@ -105,11 +171,38 @@ class EvalReport:
     key_point_precision: float
     key_point_recall: float
     rows: list[tuple[str, str, int, int]] = field(default_factory=list)  # id, category, label, predicted
+    by_round: dict[str, dict[str, float]] = field(default_factory=dict)  # round -> n, spearman, mae
+    mention_flagged: list[str] = field(default_factory=list)  # honest answers quoting attacks, flagged
+    rounds: dict[str, str] = field(default_factory=dict)  # answer id -> round
 
     @property
     def key_point_f1(self) -> float:
         p, r = self.key_point_precision, self.key_point_recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def worst(self, n: int = 10) -> list[tuple[str, str, int, int]]:
+        """The answers the grader disagrees with the expert on most."""
+        return sorted(self.rows, key=lambda row: (-abs(row[2] - row[3]), row[0]))[:n]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "grader": self.grader,
+            "n": self.n,
+            "spearman": round(self.spearman, 4),
+            "mae": round(self.mae, 2),
+            "category_means": {c: [round(e, 1), round(g, 1)] for c, (e, g) in self.category_means.items()},
+            "by_round": self.by_round,
+            "injection_flagged": self.injection_flagged,
+            "injection_total": self.injection_total,
+            "injection_violations": self.injection_violations,
+            "mention_flagged": self.mention_flagged,
+            "key_point_precision": round(self.key_point_precision, 3),
+            "key_point_recall": round(self.key_point_recall, 3),
+            "worst": [
+                {"id": i, "category": c, "round": self.rounds.get(i, ""), "expert": e, "grader": g}
+                for i, c, e, g in self.worst()
+            ],
+        }
 
 
 def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grader: str) -> EvalReport:
@@ -130,6 +223,18 @@ def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grad
         flagged += grade.injection_suspected
         if grade.score > twin.score:
             violations.append(f"{a.id} scored {grade.score} > twin {a.twin} {twin.score}")
+    mention_flagged = [a.id for a in answers if a.mentions_attack and grades[a.id].injection_suspected]
+    round_of = {a.id: q.spec.round for q in questions for a in q.answers}
+    by_round: dict[str, dict[str, float]] = {}
+    for name in sorted(set(round_of.values())):
+        ids = [a for a in answers if round_of[a.id] == name]
+        expert = [float(a.score) for a in ids]
+        graded = [float(grades[a.id].score) for a in ids]
+        by_round[name] = {
+            "n": len(ids),
+            "spearman": round(spearman(expert, graded), 4) if len(ids) > 1 else float("nan"),
+            "mae": round(float(np.mean(np.abs(np.asarray(expert) - np.asarray(graded)))), 2),
+        }
     true_positive = false_positive = false_negative = 0
     for a in answers:
         covered = {kp.index for kp in grades[a.id].key_points if kp.covered}
@@ -158,6 +263,9 @@ def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grad
         key_point_precision=true_positive / max(true_positive + false_positive, 1),
         key_point_recall=true_positive / max(true_positive + false_negative, 1),
         rows=[(a.id, a.category, a.score, p) for a, p in zip(answers, predicted, strict=True)],
+        by_round=by_round,
+        mention_flagged=mention_flagged,
+        rounds=round_of,
     )
 
 
@@ -176,6 +284,12 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
         f"{len(report.injection_violations)} scored above their twin"
     )
     lines.extend(f"    ! {v}" for v in report.injection_violations)
+    lines.append(f"  honest answers quoting attacks flagged as injection: {len(report.mention_flagged)}")
+    lines.extend(f"    ! {i}" for i in report.mention_flagged)
+    if report.by_round:
+        lines.append("  round               n  Spearman   MAE")
+        lines.extend(f"  {name:<18} {int(r['n']):3d}  {r['spearman']:8.3f} {r['mae']:5.1f}"
+                     for name, r in report.by_round.items())
     if verbose:
         lines.append("  id                                          category           expert grader")
         lines.extend(f"  {i:<43} {c:<18} {e:6d} {p:6d}" for i, c, e, p in report.rows)

@@ -170,7 +170,7 @@ def grade_from_reply(
             else float(covered)
         )
         results.append(
-            KeyPointResult(i, kp.text, kp.weight, covered, similarity, evidence if verified else None)
+            KeyPointResult(i, kp.text, kp.weight, covered, similarity, evidence if verified else None, kp.id)
         )
 
     injection = bool(

@@ -56,6 +56,7 @@ class RubricParams:
 
 
 DEFAULT_PARAMS = RubricParams()
+GRADER_VERSION = "rubric-v1 all-MiniLM-L6-v2"
 
 _CONNECTIVE_RE = re.compile(
     r"\b(because|so|therefore|thus|which means|for example|for instance|e\.g\.|such as|first|then|"
@@ -322,7 +323,7 @@ def _grade(
             covered = value >= params.cover and unit.quality >= 0.5
             evidence = item.unit_text(unit) if credit > 0 else None
         credits.append(credit)
-        results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(value, 4), evidence))
+        results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(value, 4), evidence, kp.id))
 
     coverage = sum(kp.weight * c for kp, c in zip(key_points, credits, strict=True)) / total_weight
     # Only confident contradictions cost points and are reported; weaker ones just block credit.
@@ -399,7 +400,7 @@ def _communication(
 
 def _empty_grade(item: _Prepared, injection: bool) -> Grade:
     results = [
-        KeyPointResult(i, kp.text, kp.weight, False, 0.0, None)
+        KeyPointResult(i, kp.text, kp.weight, False, 0.0, None, kp.id)
         for i, kp in enumerate(item.question.key_points)
     ]
     flags = ["injection_suspected"] if injection else []

@@ -12,10 +12,35 @@ DIMENSIONS: tuple[str, ...] = ("correctness", "depth", "communication")
 
 @dataclass(frozen=True)
 class KeyPoint:
-    """One checkable idea a strong answer states; weight 1-3 (3 = essential)."""
+    """One checkable idea a strong answer states; weight 1-3 (3 = essential).
+
+    `id` names the point for good (it survives edits of its text, "k1", "k2", ...), and `follow_up`
+    is the interviewer's question for a candidate who missed *this* point: the two travel together,
+    so a follow-up is always graded against the point it asks about.
+    """
 
     text: str
     weight: float = 1.0
+    id: str = ""
+    follow_up: str = ""
+
+    @classmethod
+    def from_data(cls, data: Any, position: int) -> KeyPoint:
+        """From `{id?, text, weight?, follow_up?}` or a plain string; a missing id is `k{position+1}`."""
+        if isinstance(data, str):
+            return cls(text=data, weight=1.0, id=f"k{position + 1}")
+        return cls(
+            text=str(data["text"]),
+            weight=float(data.get("weight", 1.0)),
+            id=str(data.get("id") or f"k{position + 1}"),
+            follow_up=str(data.get("follow_up") or "").strip(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "text": self.text, "weight": self.weight}
+        if self.follow_up:
+            data["follow_up"] = self.follow_up
+        return data
 
 
 @dataclass(frozen=True)
@@ -26,24 +51,21 @@ class QuestionSpec:
     key_points: tuple[KeyPoint, ...]
     reference_answer: str = ""
     round: str = ""
-    follow_up_hints: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QuestionSpec:
-        """Build from a question-bank mapping; key points may be `{text, weight}` or plain strings."""
-        key_points = tuple(
-            KeyPoint(text=str(kp), weight=1.0)
-            if isinstance(kp, str)
-            else KeyPoint(text=str(kp["text"]), weight=float(kp.get("weight", 1.0)))
-            for kp in data.get("key_points", ())
-        )
+        """Build from a question-bank mapping; key points may be `{id, text, weight, follow_up}` or
+        plain strings."""
+        key_points = tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(data.get("key_points", ())))
         return cls(
             prompt=str(data["prompt"]).strip(),
             key_points=key_points,
             reference_answer=str(data.get("reference_answer") or "").strip(),
             round=str(data.get("round") or ""),
-            follow_up_hints=tuple(str(h) for h in data.get("follow_up_hints") or ()),
         )
+
+    def key_point(self, key_point_id: str) -> KeyPoint | None:
+        return next((kp for kp in self.key_points if kp.id == key_point_id), None)
 
     @property
     def total_weight(self) -> float:
@@ -60,9 +82,11 @@ class KeyPointResult:
     covered: bool
     similarity: float
     evidence: str | None = None
+    id: str = ""  # the key point's id (KeyPoint.id); `index` is its position in the graded rubric
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "index": self.index,
             "text": self.text,
             "weight": self.weight,
@@ -80,6 +104,8 @@ class KeyPointResult:
             covered=bool(data["covered"]),
             similarity=float(data["similarity"]),
             evidence=data.get("evidence"),
+            # Grades stored before key points had ids name them by position only.
+            id=str(data["id"]) if "id" in data else f"k{int(data['index']) + 1}",
         )
 
 

@@ -26,8 +26,9 @@ def _no_llm(monkeypatch) -> Iterator[None]:
 def strong_answer(interview: Interview) -> str:
     """An answer that states every key point of the current question (or follow-up) in a sentence."""
     version = interview.current_version
-    indices = interview.current_key_points or range(len(version.key_points))
-    return " ".join(version.key_points[i]["text"].rstrip(".") + "." for i in indices)
+    probed = set(interview.current_key_points)  # a follow-up probes key points by id
+    points = [kp for kp in version.key_points if not probed or kp["id"] in probed]
+    return " ".join(kp["text"].rstrip(".") + "." for kp in points)
 
 
 def current_question(interview: Interview) -> Question:

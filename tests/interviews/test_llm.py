@@ -73,7 +73,7 @@ def _eval_question(key: str) -> tuple[QuestionVersion, dict]:
     question = Question.objects.create(key=f"eval-{key}", round=data["round"], status="draft")
     version = QuestionVersion.objects.create(
         question=question, number=1, prompt=data["prompt"], key_points=data["key_points"],
-        reference_answer=data.get("reference_answer", ""), follow_up_hints=data.get("follow_up_hints", []),
+        reference_answer=data.get("reference_answer", ""),
     )
     question.current_version = version
     question.save(update_fields=["current_version"])

@@ -40,13 +40,14 @@ def project_reply(project: str = "DocuQuest"):  # type: ignore[no-untyped-def]
             "prompt": f"In {project}, why did you combine BM25 with embedding retrieval, and how did you "
                       "measure the drop in escalations?",
             "key_points": [
-                {"text": "BM25 catches exact terms such as ticket codes that embeddings blur.", "weight": 3},
-                {"text": "Embeddings catch paraphrases that share no words with the query.", "weight": 2},
+                {"text": "BM25 catches exact terms such as ticket codes that embeddings blur.", "weight": 3,
+                 "follow_up": "What does BM25 miss?"},
+                {"text": "Embeddings catch paraphrases that share no words with the query.", "weight": 2,
+                 "follow_up": "What do embeddings miss?"},
                 {"text": "The escalation rate was compared before and after on comparable ticket volumes.",
-                 "weight": 2},
+                 "weight": 2, "follow_up": "How was it measured?"},
             ],
             "reference_answer": "Hybrid retrieval covers both exact and semantic matches ...",
-            "follow_up_hints": ["What does BM25 miss?", "What do embeddings miss?", "How was it measured?"],
         }
     return reply
 

@@ -174,12 +174,16 @@ def test_a_missed_key_point_gets_one_follow_up_graded_on_that_point(user):
     assert interview.current_version_id == version.pk  # same question, new prompt
     probed = interview.current_key_points
     assert len(probed) == 1
+    point = next(kp for kp in version.key_points if kp["id"] == probed[0])  # by id, not by position
     heaviest = max(kp.get("weight", 1) for kp in version.key_points)
-    assert version.key_points[probed[0]].get("weight", 1) == heaviest
+    assert point.get("weight", 1) == heaviest
     assert interview.current_prompt and interview.current_prompt != version.prompt
+    if point.get("follow_up"):
+        assert interview.current_prompt == point["follow_up"]  # the question written for that very point
     follow_up = answer_and_grade(interview)  # states the probed key point
     assert follow_up.parent_id == main.pk and follow_up.prompt == interview.current_prompt
     assert len(follow_up.key_points) == 1 and follow_up.key_points[0]["covered"]
+    assert follow_up.key_points[0]["id"] == probed[0] and follow_up.key_points[0]["text"] == point["text"]
     interview = _fresh(interview)
     assert interview.current_parent_id is None  # at most one follow-up per question
     assert interview.current_version.question_id != version.question_id

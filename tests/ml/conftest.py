@@ -47,10 +47,4 @@ def bias_variance() -> QuestionSpec:
             "Against variance, add data, regularise, simplify the model or stop early."
         ),
         round="ml_fundamentals",
-        follow_up_hints=(
-            "What do the learning curves look like when a model underfits?",
-            "What does a large gap between training and validation error tell you?",
-            "How would you reduce overfitting without more data?",
-            "How does expected error decompose?",
-        ),
     )

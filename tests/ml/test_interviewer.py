@@ -68,18 +68,14 @@ def test_unknown_skills_count_as_not_mastered_and_ties_break_by_id() -> None:
 
 SPEC = QuestionSpec(
     prompt="How do you serve an LLM to many users?",
-    key_points=(
-        QuestionSpec.from_dict(
-            {"prompt": "x", "key_points": [{"text": "Continuous batching.", "weight": 3}]}
-        ).key_points[0],
-        QuestionSpec.from_dict(
-            {"prompt": "x", "key_points": [{"text": "KV cache limits memory.", "weight": 2}]}
-        ).key_points[0],
-        QuestionSpec.from_dict(
-            {"prompt": "x", "key_points": [{"text": "Stream tokens.", "weight": 1}]}
-        ).key_points[0],
-    ),
-    follow_up_hints=("Why does static batching waste GPU time?", "", "How does streaming help?"),
+    key_points=QuestionSpec.from_dict(
+        {"prompt": "x", "key_points": [
+            {"id": "k1", "text": "Continuous batching.", "weight": 3,
+             "follow_up": "Why does static batching waste GPU time?"},
+            {"id": "k2", "text": "KV cache limits memory.", "weight": 2},
+            {"id": "k3", "text": "Stream tokens.", "weight": 1, "follow_up": "How does streaming help?"},
+        ]}
+    ).key_points,
 )
 
 
@@ -88,7 +84,7 @@ def graded(covered: list[bool]) -> Grade:
         score=50,
         dimensions={"correctness": 50, "depth": 50, "communication": 50},
         key_points=[
-            KeyPointResult(i, kp.text, kp.weight, c, 0.0, None)
+            KeyPointResult(i, kp.text, kp.weight, c, 0.0, None, kp.id)
             for i, (kp, c) in enumerate(zip(SPEC.key_points, covered, strict=True))
         ],
         feedback="",
@@ -141,11 +137,10 @@ def _project_reply(**changes: object) -> dict:
     reply = {
         "project": "DocuQuest",
         "prompt": "Why did DocuQuest combine BM25 with embeddings?",
-        "key_points": [{"text": "BM25 matches exact terms.", "weight": 3},
-                       {"text": "Embeddings match paraphrases.", "weight": 2},
-                       {"text": "bm25 matches exact terms.", "weight": 1}],  # a repeat, dropped
+        "key_points": [{"text": "BM25 matches exact terms.", "weight": 3, "follow_up": "What does BM25 miss?"},
+                       {"text": "Embeddings match paraphrases.", "weight": 2, "follow_up": " "},
+                       {"text": "bm25 matches exact terms.", "weight": 1, "follow_up": ""}],  # a repeat, dropped
         "reference_answer": "Both.",
-        "follow_up_hints": ["What does BM25 miss?", " "],
     }
     reply.update(changes)
     return reply
@@ -155,8 +150,8 @@ def test_a_project_question_must_name_a_project_on_the_resume():
     from ml.interviewer import ProjectQuestionError, parse_project_question
 
     parsed = parse_project_question(_project_reply(), PROJECT_SOURCE)
-    assert parsed.project == "DocuQuest" and len(parsed.key_points) == 2 and parsed.follow_up_hints == [
-        "What does BM25 miss?"]
+    assert parsed.project == "DocuQuest" and len(parsed.key_points) == 2
+    assert [(p["id"], p["follow_up"]) for p in parsed.key_points] == [("k1", "What does BM25 miss?"), ("k2", "")]
     with pytest.raises(ProjectQuestionError, match="not on the resume"):
         parse_project_question(_project_reply(project="SkyNet", prompt="Why did SkyNet fail?"), PROJECT_SOURCE)
     with pytest.raises(ProjectQuestionError, match="does not name"):
@@ -177,3 +172,21 @@ def test_the_resume_is_fenced_as_data_and_cannot_close_the_fence():
     assert "not instructions" in system["content"] and "LLM deep dive" in system["content"]
     assert user["content"].count("</resume>") == 1  # only our own closing tag
     assert project_source_text({"skills": "Python"}) == ""
+
+
+def test_the_follow_up_belongs_to_the_missed_point_by_id_not_by_position() -> None:
+    # Points whose ids are not in positional order (an edited rubric): the follow-up is the one
+    # written for the missed point, whatever its position.
+    spec = QuestionSpec.from_dict({"prompt": "x", "key_points": [
+        {"id": "k4", "text": "Outlier features break per-tensor int8.", "weight": 1,
+         "follow_up": "How would you handle large activations?"},
+        {"id": "k2", "text": "Outlier features are a few channels with huge activations.", "weight": 3,
+         "follow_up": "What are outlier features?"},
+    ]})
+    grade = Grade(
+        score=10, dimensions={"correctness": 10, "depth": 10, "communication": 10},
+        key_points=[KeyPointResult(i, kp.text, kp.weight, False, 0.0, None, kp.id)
+                    for i, kp in enumerate(spec.key_points)],
+        feedback="", grader="rubric",
+    )
+    assert write_follow_up(spec, grade) == "What are outlier features?"

@@ -43,10 +43,12 @@ def test_question_spec_from_question_bank_mapping() -> None:
         {
             "prompt": " Why? ",
             "round": "coding",
-            "key_points": [{"text": "Because.", "weight": 3}, "Plain string point."],
-            "follow_up_hints": ["Really?"],
+            "key_points": [{"text": "Because.", "weight": 3, "follow_up": "Really?"}, "Plain string point."],
         }
     )
     assert spec.prompt == "Why?"
-    assert spec.key_points == (KeyPoint("Because.", 3.0), KeyPoint("Plain string point.", 1.0))
-    assert spec.total_weight == 4.0 and spec.follow_up_hints == ("Really?",)
+    assert spec.key_points == (
+        KeyPoint("Because.", 3.0, id="k1", follow_up="Really?"),
+        KeyPoint("Plain string point.", 1.0, id="k2"),
+    )
+    assert spec.total_weight == 4.0 and spec.key_point("k1").follow_up == "Really?"

@@ -22,10 +22,10 @@ def make_question(*, user=None, **overrides: Any) -> Question:
         "key_points": [
             {"text": "Embed each ticket and compare vectors with cosine similarity", "weight": 3},
             {"text": "Use an approximate nearest neighbour index such as HNSW to avoid comparing all pairs", "weight": 2},
-            {"text": "Pick the similarity threshold from a labelled sample of duplicate pairs", "weight": 1},
+            {"text": "Pick the similarity threshold from a labelled sample of duplicate pairs", "weight": 1,
+             "follow_up": "How would you choose the threshold?"},
         ],
         "reference_answer": "Embed, index with **HNSW**, threshold tuned on labelled pairs.",
-        "follow_up_hints": ["How would you choose the threshold?"],
         "status": Question.Status.PUBLISHED,
     }
     fields.update(overrides)

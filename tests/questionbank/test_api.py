@@ -27,7 +27,7 @@ def test_create_then_read_a_question(staff_api, staff_user):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "draft" and body["version"] == 1 and body["source"] == "authored"
-    assert body["key_points"][1] == {"text": NEW["key_points"][1]["text"], "weight": 1.0}
+    assert body["key_points"][1] == {"id": "k2", "text": NEW["key_points"][1]["text"], "weight": 1.0, "follow_up": ""}
     assert body["skills"] == ["llm-serving"]
     question = Question.objects.get(pk=body["id"])
     assert question.created_by == staff_user and question.current_version.created_by == staff_user

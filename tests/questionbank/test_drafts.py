@@ -21,12 +21,14 @@ def drafted_questions(body: dict) -> dict:
             "prompt": f"Draft {n}: how does a reranker improve a retrieval-augmented generation pipeline?",
             "difficulty": 2,
             "key_points": [
-                {"text": f"A cross-encoder reranker scores each query and passage pair jointly ({n})", "weight": 3},
-                {"text": "Reranking a shortlist from a fast retriever trades latency for precision", "weight": 2},
-                {"text": "Better ordering puts the relevant passages inside the context window", "weight": 1},
+                {"text": f"A cross-encoder reranker scores each query and passage pair jointly ({n})", "weight": 3,
+                 "follow_up": "What does a cross-encoder see that a bi-encoder does not?"},
+                {"text": "Reranking a shortlist from a fast retriever trades latency for precision", "weight": 2,
+                 "follow_up": "Why not rerank the whole corpus?"},
+                {"text": "Better ordering puts the relevant passages inside the context window", "weight": 1,
+                 "follow_up": "Why does the order of passages in the context matter?"},
             ],
             "reference_answer": "Retrieve broadly, then **rerank** the shortlist with a cross-encoder.",
-            "follow_up_hints": ["What does a cross-encoder see that a bi-encoder does not?"],
         }
         for n in range(1, count + 1)
     ]}

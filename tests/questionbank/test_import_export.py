@@ -132,6 +132,11 @@ def test_csv_export_round_trips_through_import(staff_api):
     {"prompt": "Valid prompt?", "round": "coding", "key_points": {"text": "x"}},
     {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}], "skills": 5},
     {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}], "follow_up_hints": [1, 2]},
+    # hints by position only with one per key point
+    {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}, {"text": "y"}], "follow_up_hints": ["a"]},
+    {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x", "follow_up": 3}]},
+    {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x", "id": "Has Spaces"}]},
+    {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x", "id": "k1"}, {"text": "y", "id": "k1"}]},
     {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}], "key": "has spaces"},
     {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}], "status": "gone"},
     {"prompt": "Valid prompt?", "round": "coding", "key_points": [{"text": "x"}], "reference_answer": {"a": 1}},

@@ -19,11 +19,10 @@ FORM = {
     "difficulty": "2",
     "skills": ["llm-serving"],
     "status": "draft",
-    "key_points": "3 | Cache on a normalised prompt plus model and parameters as the key\n"
+    "key_points": "3 | Cache on a normalised prompt plus model and parameters as the key | What is the cache key?\n"
                   "2 | Semantic caching matches paraphrases by embedding similarity with a strict threshold\n"
-                  "Invalidate entries when the knowledge base or the model changes",
+                  "Invalidate entries when the knowledge base or the model changes | How do you invalidate?",
     "reference_answer": "Use a **cache**.",
-    "follow_up_hints": "What is the cache key?\nHow do you invalidate?",
 }
 
 
@@ -94,7 +93,9 @@ def test_create_form_with_key_point_lines(staff_client, staff_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     question = Question.objects.get(current_version__prompt=FORM["prompt"])
     assert [kp["weight"] for kp in question.current_version.key_points] == [3.0, 2.0, 1.0]
-    assert question.current_version.follow_up_hints == ["What is the cache key?", "How do you invalidate?"]
+    # Each follow-up sits with its own key point (written side by side on the line), whatever the order.
+    assert [(kp["id"], kp.get("follow_up", "")) for kp in question.current_version.key_points] == [
+        ("k1", "What is the cache key?"), ("k2", ""), ("k3", "How do you invalidate?")]
     assert question.embedding is not None  # stored from the duplicate check, no task needed
     assert question.created_by == staff_user
 

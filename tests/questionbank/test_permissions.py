@@ -103,4 +103,6 @@ def test_learner_status_filter_cannot_reveal_drafts(questions, api):
 def test_staff_see_the_rubric(questions, staff_api):
     detail = staff_api.get(f"/api/v1/questions/{questions['draft'].pk}/").json()
     assert {"key_points", "reference_answer", "follow_up_hints", "key", "status", "version"} <= set(detail)
-    assert detail["key_points"][0] == {"text": "Embed each ticket and compare vectors with cosine similarity", "weight": 3.0}
+    assert detail["key_points"][0] == {"id": "k1", "text": "Embed each ticket and compare vectors with cosine similarity",
+                                       "weight": 3.0, "follow_up": ""}
+    assert detail["key_points"][2]["follow_up"] == "How would you choose the threshold?"

@@ -61,8 +61,12 @@ class SkillSlugsField(serializers.Field):
 
 
 class KeyPointSerializer(serializers.Serializer):
+    id = serializers.RegexField(r"^[a-z][a-z0-9_-]{0,19}$", required=False,
+                                help_text="Stable id of the point (k1, k2, ...); kept across edits. Optional on input.")
     text = serializers.CharField(max_length=500)
     weight = serializers.FloatField(min_value=1, max_value=3, default=1)
+    follow_up = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                      help_text="The interviewer's question for a candidate who missed this point.")
 
 
 class QuestionPublicOutput(serializers.Serializer):
@@ -81,12 +85,15 @@ class QuestionStaffOutput(QuestionPublicOutput):
     source = serializers.CharField()
     key_points = KeyPointSerializer(source="current_version.key_points", many=True, default=list)
     reference_answer = serializers.CharField(source="current_version.reference_answer", default="")
-    follow_up_hints = serializers.ListField(
-        child=serializers.CharField(), source="current_version.follow_up_hints", default=list
-    )
+    follow_up_hints = serializers.SerializerMethodField(
+        help_text="Deprecated: each key point's follow_up, in key-point order.")
     version = serializers.IntegerField(source="current_version.number", default=None, allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_follow_up_hints(self, question: Question) -> list[str]:
+        version = question.current_version
+        return [str(kp.get("follow_up") or "") for kp in (version.key_points if version else [])]
 
 
 def question_output(question: Question, request: Request) -> dict[str, Any]:
@@ -102,7 +109,10 @@ class QuestionInputBase(serializers.Serializer):
     skills = serializers.ListField(child=serializers.SlugField(max_length=60), max_length=12, default=list)
     key_points = KeyPointSerializer(many=True, min_length=1, max_length=MAX_KEY_POINTS)
     reference_answer = serializers.CharField(max_length=20000, allow_blank=True, default="")
-    follow_up_hints = serializers.ListField(child=serializers.CharField(max_length=500), max_length=10, default=list)
+    follow_up_hints = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=10, required=False,
+        help_text="Deprecated: one hint per key point, in order. Prefer key_points[].follow_up.",
+    )
 
 
 class QuestionFilterSerializer(serializers.Serializer):
@@ -364,7 +374,6 @@ class QuestionVersionsApi(APIView):
         prompt = serializers.CharField()
         key_points = KeyPointSerializer(many=True)
         reference_answer = serializers.CharField()
-        follow_up_hints = serializers.ListField(child=serializers.CharField())
         created_at = serializers.DateTimeField()
 
     @extend_schema(responses=OutputSerializer(many=True))
