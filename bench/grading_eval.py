@@ -160,10 +160,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder = MemoEncoder(get_grading_encoder())
     bank = load_bank(args.bank)
     if args.fit:
-        from ml.grading.fitting import fit_and_save
+        from ml.grading import fitting
+        from ml.grading.encoders import ENCODER_NAME
+        from ml.grading.evaluation import load_eval_set
+        from ml.grading.rubric import GRADER_VERSION
 
-        train_dev = load_corpus(args.corpus, bank, splits=("train", "dev"))
-        print(fit_and_save(train_dev, encoder=encoder))
+        # The older self-contained set (data/grading_eval) was written by the team that tuned the
+        # first grader: it only ever serves as extra training data.
+        train = [*load_corpus(args.corpus, bank, splits=("train",)), *load_eval_set(ROOT / "data" / "grading_eval")]
+        dev = load_corpus(args.corpus, bank, splits=("dev",))
+        model = fitting.fit(train, dev, encoder=encoder, encoder_name=ENCODER_NAME, version=GRADER_VERSION,
+                            corpus_version=corpus_version(args.corpus))
+        print(json.dumps(model.fitted_on, indent=1))
+        print("saved", fitting.save(model))
         return 0
 
     version = corpus_version(args.corpus)

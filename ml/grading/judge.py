@@ -143,7 +143,7 @@ def grade_from_reply(
 ) -> Grade:
     """Turn a schema-valid judge reply into a Grade: verify quotes, compute the weighted score."""
     sentences = split_sentences(answer)
-    injected = injection_sentences(sentences)
+    injected = injection_sentences(sentences, answer or "")
     # Quotes are checked against the answer without the sentences that address the grader.
     clean_answer = " ".join(s.text for i, s in enumerate(sentences) if i not in injected)
     shown_answer = neutralise(clean_answer)

@@ -23,6 +23,8 @@ from ml.grading.answer_text import (
     split_sentences,
     words,
 )
+from ml.grading.features import answer_features, key_point_features
+from ml.grading.model import GraderModel, default_model
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
 from ml.injection import injection_sentences
 
@@ -56,7 +58,7 @@ class RubricParams:
 
 
 DEFAULT_PARAMS = RubricParams()
-GRADER_VERSION = "rubric-v1 all-MiniLM-L6-v2"
+GRADER_VERSION = "rubric-v2 (fitted bands, all-MiniLM-L6-v2)"
 
 _CONNECTIVE_RE = re.compile(
     r"\b(because|so|therefore|thus|which means|for example|for instance|e\.g\.|such as|first|then|"
@@ -106,8 +108,22 @@ def grade_many(
     *,
     encoder: TextEncoder | None = None,
     params: RubricParams = DEFAULT_PARAMS,
+    model: GraderModel | None = None,
 ) -> list[Grade]:
     """Grade many (question, answer) pairs with a single encoder call for all their texts."""
+    model = model or default_model()
+    return [_grade(m, params, model) for m in measure_many(pairs, encoder=encoder, params=params, model=model)]
+
+
+def measure_many(
+    pairs: Sequence[tuple[QuestionSpec, str]],
+    *,
+    encoder: TextEncoder | None = None,
+    params: RubricParams = DEFAULT_PARAMS,
+    model: GraderModel | None = None,
+) -> list[Measurement]:
+    """What the grader measures in each answer (its features), before the score is decided; the
+    fitting reads these. One encoder call for every text of the batch."""
     if encoder is None:
         from ml.embeddings import get_encoder
 
@@ -129,12 +145,9 @@ def grade_many(
     for ref_item in references.values():
         question_side.update(ref_item.unit_text(unit) for unit in ref_item.units)
     vectors = _encode(encoder, list(texts), question_side)
-    reference_cosines = {
-        reference: _cosines(ref_item, texts, vectors).max(axis=0) if ref_item.units else None
-        for reference, ref_item in references.items()
-    }
+    model = model or default_model()
     return [
-        _grade(item, texts, vectors, reference_cosines.get(item.question.reference_answer), params)
+        _measure(item, references.get(item.question.reference_answer), texts, vectors, params, model)
         for item in prepared
     ]
 
@@ -166,7 +179,7 @@ def _encode(encoder: TextEncoder, texts: list[str], question_side: set[str]) -> 
 
 def _prepare(question: QuestionSpec, answer: str) -> _Prepared:
     sentences = split_sentences(answer or "")
-    injected = injection_sentences(sentences)
+    injected = injection_sentences(sentences, answer or "")
     kept_positions = [i for i in range(len(sentences)) if i not in injected]
     kept = [sentences[i] for i in kept_positions]
     qualities = [sentence_quality(s.text) for s in kept]
@@ -251,26 +264,51 @@ def _soft_credit(match: float, params: RubricParams) -> float:
     return (match - params.lower) / (params.upper - params.lower)
 
 
-def _grade(
+@dataclass
+class Measurement:
+    """One answer as the grader measured it: the features and what grading needs besides them."""
+
+    item: _Prepared
+    index: dict[str, int]
+    vectors: NDArray[np.float32]
+    key_point_features: NDArray[np.float64] | None = None  # None: nothing gradable in the answer
+    answer_features: NDArray[np.float64] | None = None
+    probability: NDArray[np.float64] | None = None
+    match: NDArray[np.float64] | None = None
+    cosines: NDArray[np.float32] | None = None
+    contradicted: dict[int, tuple[float, str]] = field(default_factory=dict)
+    allowed: dict[int, list[int]] = field(default_factory=dict)
+    coverage: float = 0.0
+
+
+def _measure(
     item: _Prepared,
+    reference: _Prepared | None,
     index: dict[str, int],
     vectors: NDArray[np.float32],
-    reference: NDArray[np.float32] | None,
     params: RubricParams,
-) -> Grade:
+    model: GraderModel,
+) -> Measurement:
     question = item.question
     key_points = question.key_points
     total_weight = question.total_weight or 1.0
-    injection = bool(item.injected)
-    if not item.units or not key_points:
-        return _empty_grade(item, injection)
+    measured = Measurement(item=item, index=index, vectors=vectors)
+    sentence_units = [n for n, u in enumerate(item.units) if len(u.members) == 1]
+    if not sentence_units or not key_points:
+        return measured
 
     cosines = _cosines(item, index, vectors)
-    match = _match(item, cosines, reference, params)
+    reference_vectors = (
+        vectors[[index[reference.unit_text(u)] for u in reference.units]] if reference and reference.units else None
+    )
+    reference_cos = reference_vectors @ _kp_vectors(item, index, vectors).T if reference_vectors is not None else None
+    match = _match(item, cosines, reference_cos.max(axis=0) if reference_cos is not None else None, params)
 
     def contradicts(n: int, i: int) -> bool:
         return any(contradiction(key_points[i].text, item.kept[k].text) for k in item.units[n].members)
 
+    # For each key point: the units that agree with it (strongest first), and the strongest
+    # contradicting sentence when it matches the point better than any agreeing unit.
     contradicted: dict[int, tuple[float, str]] = {}
     allowed: dict[int, list[int]] = {}
     for i in range(len(key_points)):
@@ -283,17 +321,52 @@ def _grade(
             if not contradicts(n, i):
                 best_ok = max(best_ok, value)
                 ok_units.append(n)
-            # A window holding a contradicting sentence is no evidence either way; the sentence
-            # itself is a unit of its own and is weighed on its own match.
             elif len(item.units[n].members) == 1 and value > best_bad:
                 best_bad, bad_text = value, item.kept[item.units[n].members[0]].text
-        # The answer's strongest statement about the point is the one that decides.
         if best_bad >= params.lower and best_bad > best_ok:
             contradicted[i] = (best_bad, bad_text)
-        else:
-            allowed[i] = ok_units
+        allowed[i] = ok_units
 
-    # Greedy assignment, strongest match first; each sentence backs at most N key points.
+    unit_vectors = vectors[[index[item.unit_text(u)] for u in item.units]]
+    quality = np.array([u.quality for u in item.units], dtype=np.float64)
+    flags_contradicted = np.array([i in contradicted for i in range(len(key_points))])
+    kp_features, _ = key_point_features(
+        unit_vectors, quality, _kp_vectors(item, index, vectors), reference_vectors,
+        np.where(_contradiction_mask(item, contradicted, match), -1.0, match), flags_contradicted,
+    )
+    probability = model.key_point_probability(kp_features)
+    coverage = float(sum(kp.weight * p for kp, p in zip(key_points, probability, strict=True)) / total_weight)
+    sentence_texts = [item.unit_text(item.units[n]) for n in sentence_units]
+    reference_sentences = (
+        [reference.unit_text(u) for u in reference.units if len(u.members) == 1] if reference else []
+    )
+    measured.answer_features = answer_features(
+        coverage=coverage,
+        sentences=sentence_texts,
+        sentence_vectors=vectors[[index[t] for t in sentence_texts]],
+        sentence_quality=[item.units[n].quality for n in sentence_units],
+        reference_sentences=reference_sentences,
+        reference_vectors=(vectors[[index[t] for t in reference_sentences]] if reference_sentences
+                           else np.zeros((0, unit_vectors.shape[1]), dtype=np.float32)),
+        key_point_texts=[kp.text for kp in key_points],
+        key_point_vectors=_kp_vectors(item, index, vectors),
+        prompt_vector=vectors[index[question.prompt]],
+    )
+    measured.key_point_features, measured.probability, measured.coverage = kp_features, probability, coverage
+    measured.match, measured.cosines, measured.contradicted, measured.allowed = match, cosines, contradicted, allowed
+    return measured
+
+
+def _grade(measured: Measurement, params: RubricParams, model: GraderModel) -> Grade:
+    item, index, vectors = measured.item, measured.index, measured.vectors
+    key_points = item.question.key_points
+    injection = bool(item.injected)
+    probability, match, cosines = measured.probability, measured.match, measured.cosines
+    if measured.answer_features is None or probability is None or match is None or cosines is None:
+        return _empty_grade(item, injection)
+    contradicted, allowed, coverage = measured.contradicted, measured.allowed, measured.coverage
+
+    # Evidence: units assigned greedily, strongest match first; a sentence backs at most N points.
     sentence_unit = {u.members[0]: n for n, u in enumerate(item.units) if len(u.members) == 1}
     capacity = [params.max_points_per_sentence] * len(item.kept)
     assigned: dict[int, int] = {}
@@ -302,7 +375,6 @@ def _grade(
         key=lambda c: (-c[0], c[1], c[2]),
     )
     for _, i, n in candidates:
-        # A window is charged to the one of its sentences that is closer to the key point.
         charged = _closer_member(item, match, sentence_unit, n, i)
         if i in assigned or capacity[charged] <= 0:
             continue
@@ -310,32 +382,23 @@ def _grade(
         capacity[charged] -= 1
 
     results: list[KeyPointResult] = []
-    credits: list[float] = []
     for i, kp in enumerate(key_points):
         n = assigned.get(i)
-        if n is None:
-            credit, covered, evidence = 0.0, False, None
-            value = contradicted[i][0] if i in contradicted else float(match[:, i].max())
-        else:
-            unit = item.units[n]
-            value = float(match[n, i])
-            credit = _soft_credit(value, params) * unit.quality
-            covered = value >= params.cover and unit.quality >= 0.5
-            evidence = item.unit_text(unit) if credit > 0 else None
-        credits.append(credit)
-        results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(value, 4), evidence, kp.id))
+        covered = bool(probability[i] >= model.cover_threshold and n is not None and item.units[n].quality >= 0.5)
+        evidence = item.unit_text(item.units[n]) if covered and n is not None else None
+        results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(float(probability[i]), 4), evidence, kp.id))
 
-    coverage = sum(kp.weight * c for kp, c in zip(key_points, credits, strict=True)) / total_weight
-    # Only confident contradictions cost points and are reported; weaker ones just block credit.
-    confident = {i: found for i, found in contradicted.items() if found[0] >= params.cover}
-    contradicted_share = sum(key_points[i].weight for i in confident) / total_weight
-    correctness = _clip(100 * coverage - 100 * params.contradiction_penalty * contradicted_share)
+    correctness = _clip(model.score(measured.answer_features))
+    # A contradiction is reported only for a point the answer does not cover: a point stated
+    # correctly somewhere is not "said the opposite" because another sentence is ambiguous.
+    confident = {i: found for i, found in contradicted.items()
+                 if found[0] >= params.cover and not results[i].covered}
     score = _clip(correctness - (params.injection_penalty if injection else 0))
 
     heavy = [i for i, kp in enumerate(key_points) if kp.weight >= 2] or list(range(len(key_points)))
     heavy_weight = sum(key_points[i].weight for i in heavy) or 1.0
-    heavy_coverage = sum(key_points[i].weight * credits[i] for i in heavy) / heavy_weight
-    evidence_units = {assigned[i] for i in assigned if credits[i] > 0}
+    heavy_coverage = sum(key_points[i].weight * float(probability[i]) for i in heavy) / heavy_weight
+    evidence_units = {assigned[i] for i in assigned if results[i].covered}
     detail = sum(specifics(item.unit_text(item.units[n])) for n in sorted(evidence_units))
     depth = _clip(100 * (0.8 * heavy_coverage + 0.2 * min(1.0, detail / 4) * min(1.0, 2 * coverage)))
 
@@ -344,7 +407,10 @@ def _grade(
     flags: list[str] = []
     if injection:
         flags.append("injection_suspected")
-    flags.extend(sorted(item.quality_reasons & {"keyword_list", "word_salad"}))
+    # A list of terms is flagged when it is most of the answer, not for one terse bullet.
+    unusable = sum(1 for q in item.kept_quality if q == 0) / max(len(item.kept_quality), 1)
+    if unusable >= 0.5:
+        flags.extend(sorted(item.quality_reasons & {"keyword_list", "word_salad"}))
     if confident:
         flags.append("contradiction")
     if off_topic:
@@ -362,6 +428,22 @@ def _grade(
         misconceptions=misconceptions,
         flags=flags,
     )
+
+
+def _kp_vectors(item: _Prepared, index: dict[str, int], vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    return vectors[[index[kp.text] for kp in item.question.key_points]]
+
+
+def _contradiction_mask(
+    item: _Prepared, contradicted: dict[int, tuple[float, str]], match: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Units that are a contradicting sentence of a key point it decides: they are no evidence for it."""
+    mask = np.zeros_like(match, dtype=bool)
+    for i, (_, text) in contradicted.items():
+        for n, unit in enumerate(item.units):
+            if any(item.kept[k].text == text for k in unit.members):
+                mask[n, i] = True
+    return mask
 
 
 def _communication(

@@ -1,0 +1,138 @@
+"""Fitting the rubric grader's two linear models (ml.grading.model) on labelled answers.
+
+Only train and dev answers ever reach this module: the caller (`bench/grading_eval.py --fit`)
+loads those splits and nothing else. Regularisation is chosen on dev with the models fitted on
+train; the saved models are then refitted on train + dev with that choice. Needs scikit-learn (a
+development dependency; grading itself reads the fitted numbers from calibration.json).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ml.grading.evaluation import EvalQuestion, spearman
+from ml.grading.features import ANSWER_FEATURES, KEY_POINT_FEATURES
+from ml.grading.model import CALIBRATION_PATH, GraderModel
+from ml.grading.rubric import measure_many
+
+BANDS: tuple[str, ...] = ("excellent", "good", "weak", "wrong", "off-topic", "empty")
+BAND_C_GRID: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
+GOOD_FROM = 45  # a partial answer the expert scored this high is "good", below it "weak"
+
+
+def band(category: str, score: int) -> str | None:
+    """The expert band of a labelled answer (None for injection answers, which are not fitted on:
+    their text minus the injected sentences is their twin's)."""
+    if category == "partial":
+        return "good" if score >= GOOD_FROM else "weak"
+    return {"excellent": "excellent", "wrong": "wrong", "off-topic": "off-topic",
+            "verbose-but-empty": "empty"}.get(category)
+
+
+def blank_model(encoder: str) -> GraderModel:
+    """A model that measures only (every key point at p = 0.5, a flat score)."""
+    n_answer = len(ANSWER_FEATURES)
+    return GraderModel(
+        version="blank", encoder=encoder, key_point_weights=np.zeros(len(KEY_POINT_FEATURES)), key_point_bias=0.0,
+        cover_threshold=0.5, answer_mean=np.zeros(n_answer), answer_scale=np.ones(n_answer), band_names=("flat",),
+        band_weights=np.zeros((1, n_answer)), band_bias=np.zeros(1), band_scores=np.array([50.0]), fitted_on={},
+    )
+
+
+def _answers(questions: Sequence[EvalQuestion]) -> list[tuple[EvalQuestion, Any]]:
+    return [(q, a) for q in questions for a in q.answers if a.category != "injection"]
+
+
+def _fit_key_points(questions: Sequence[EvalQuestion], encoder: Any, base: GraderModel) -> tuple[GraderModel, dict]:
+    from sklearn.linear_model import LogisticRegression
+
+    answers = _answers(questions)
+    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=base)
+    rows, labels = [], []
+    for (_, a), m in zip(answers, measured, strict=True):
+        if m.key_point_features is None:
+            continue
+        for i, features in enumerate(m.key_point_features):
+            rows.append(features)
+            labels.append(int(i in a.covers))
+    x, y = np.asarray(rows), np.asarray(labels)
+    fitted = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    p = fitted.predict_proba(x)[:, 1]
+    best_f1, best_threshold = -1.0, 0.5
+    for threshold in np.arange(0.2, 0.81, 0.02):
+        tp = float(((p >= threshold) & (y == 1)).sum())
+        fp = float(((p >= threshold) & (y == 0)).sum())
+        fn = float(((p < threshold) & (y == 1)).sum())
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1.0)
+        if f1 > best_f1:
+            best_f1, best_threshold = f1, float(round(threshold, 2))
+    model = replace(base, key_point_weights=fitted.coef_[0].astype(np.float64),
+                    key_point_bias=float(fitted.intercept_[0]), cover_threshold=best_threshold)
+    return model, {"key_point_pairs": len(y), "key_point_f1": round(best_f1, 3), "cover_threshold": best_threshold}
+
+
+def _answer_rows(questions: Sequence[EvalQuestion], encoder: Any, model: GraderModel) -> tuple[np.ndarray, list[str], np.ndarray]:
+    answers = _answers(questions)
+    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model)
+    rows, bands, scores = [], [], []
+    for (_, a), m in zip(answers, measured, strict=True):
+        if m.answer_features is None:
+            continue  # nothing gradable: the grader gives 0 without asking the model
+        rows.append(m.answer_features)
+        bands.append(str(band(a.category, a.score)))
+        scores.append(a.score)
+    return np.asarray(rows), bands, np.asarray(scores, dtype=np.float64)
+
+
+def _fit_bands(x: np.ndarray, bands: list[str], scores: np.ndarray, c: float, model: GraderModel) -> GraderModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(scale < 1e-9, 1.0, scale)
+    fitted = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, bands)
+    names = tuple(str(n) for n in fitted.classes_)
+    band_scores = np.array([scores[np.asarray(bands) == n].mean() for n in names])
+    return replace(model, answer_mean=mean, answer_scale=scale, band_names=names,
+                   band_weights=fitted.coef_.astype(np.float64), band_bias=fitted.intercept_.astype(np.float64),
+                   band_scores=band_scores)
+
+
+def _agreement(model: GraderModel, x: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    predicted = np.array([min(100.0, max(0.0, model.score(row))) for row in x])
+    return spearman(list(scores), list(predicted)), float(np.mean(np.abs(predicted - scores)))
+
+
+def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: Any, encoder_name: str,
+        version: str, corpus_version: str) -> GraderModel:
+    """Choose C on dev (fitted on train), then refit both models on train + dev."""
+    base = blank_model(encoder_name)
+    on_train, _ = _fit_key_points(train, encoder, base)
+    x_train, b_train, s_train = _answer_rows(train, encoder, on_train)
+    x_dev, _, s_dev = _answer_rows(dev, encoder, on_train)
+    choices = []
+    for c in BAND_C_GRID:
+        candidate = _fit_bands(x_train, b_train, s_train, c, on_train)
+        rho, mae = _agreement(candidate, x_dev, s_dev)
+        choices.append((round(rho, 3), -round(mae, 1), c))
+    best_rho, best_neg_mae, best_c = max(choices)
+    everything = [*train, *dev]
+    model, kp_info = _fit_key_points(everything, encoder, base)
+    x_all, b_all, s_all = _answer_rows(everything, encoder, model)
+    model = _fit_bands(x_all, b_all, s_all, best_c, model)
+    return replace(model, version=version, fitted_on={
+        "corpus_version": corpus_version, "questions": len(everything),
+        "answers": len(s_all), "band_c": best_c,
+        "dev_when_fitted_on_train": {"spearman": best_rho, "mae": -best_neg_mae},
+        "c_grid_on_dev": [{"c": c, "spearman": rho, "mae": -neg} for rho, neg, c in choices],
+        **kp_info,
+    })
+
+
+def save(model: GraderModel) -> str:
+    CALIBRATION_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    return str(CALIBRATION_PATH)
