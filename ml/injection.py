@@ -54,8 +54,10 @@ GRADER_PATTERNS: tuple[re.Pattern[str], ...] = _compile(
         r"(?:^|[(\[{\"'])\s*(?:system|assistant|developer|grader|evaluator|judge|examiner)\s*:",
         # Addressing the grader.
         r"\b(?:note|message|instructions?|reminder|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+)?(?:ai\s+)?" + _GRADER,
-        r"\b(?:dear|hey|attention|hello)\s+(?:the\s+)?(?:ai\s+)?" + _GRADER,
-        r"\bto the (?:ai|llm)\b",
+        # A vocative names a person or a bot ("Dear grader", "Attention evaluator:"), not "attention scores".
+        r"\b(?:dear|hey|attention|hello)\s+(?:the\s+)?(?:ai\s+)?(?:grader|evaluator|examiner|assessor|marker|rater|judge|"
+        r"scorer)s?\b",
+        r"\b(?:note|message|instructions?|reminder|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm|model)\b",
         r"\byou are (?:now )?(?:the|a|an|in)\s+(?:\w+\s+){0,2}(?:grader|evaluator|judge|examiner|override|mode)\b",
         r"\b(?:grading|evaluation|scoring)\s+(?:note|result|override|instruction|mode)\b",
         # Demands for a score.
@@ -97,7 +99,7 @@ _FRAMING = re.compile(
 
 # Paired quotes and code spans; the single quote only as a quotation mark, not an apostrophe.
 _QUOTED = re.compile(
-    r"(?<!`)`[^`\n]+`(?!`)|\{[^{}`\n]*(?:\{[^{}`\n]*\}[^{}`\n]*)*\}|\"[^\"\n]+\"|“[^”\n]+”|‘[^’\n]+’|«[^»\n]+»|(?<![\w])'[^'\n]+'(?![\w])",
+    r"(?<!`)`[^`\n]+`(?!`)|\{[^{}`\n]*(?:\{[^{}`\n]*\}[^{}`\n]*)*\}|\"[^\"]{1,400}\"|“[^”]{1,400}”|‘[^’\n]+’|«[^»\n]+»|(?<![\w])'[^'\n]+'(?![\w])",
     re.DOTALL,
 )
 

@@ -10,11 +10,10 @@
 
 from __future__ import annotations
 
-from ml.grading.rubric import DEFAULT_PARAMS
 from ml.grading.types import DIMENSIONS, Grade, KeyPointResult
 
 JUDGE_WEIGHT = 0.6
-RUBRIC_STRONG_MATCH = DEFAULT_PARAMS.upper
+RUBRIC_STRONG_MATCH = 0.8  # the rubric's probability that the point is stated
 INJECTION_PENALTY = 10
 
 

@@ -51,7 +51,7 @@ class RubricParams:
     upper: float = 0.30  # at or above: full credit; linear in between
     cover: float = 0.10  # a key point counts as covered from here
     max_points_per_sentence: int = 2  # one sentence cannot cover everything by being a word salad
-    contradiction_penalty: float = 0.5  # x the weight share of key points the answer contradicts
+    contradiction_report_below: float = 0.3  # a contradiction is reported only under this coverage probability
     injection_penalty: int = 10  # points taken off when the answer addresses the grader
     duplicate_similarity: float = 0.92  # sentences this close are repetitions
     on_topic_similarity: float = 0.35  # a sentence this close to the prompt or a key point is on topic
@@ -318,9 +318,11 @@ def _measure(
             value = float(match[n, i])
             if value < params.lower:
                 break
+            # Every close unit can be evidence: the contradiction rules (negations, opposite words)
+            # misfire on correct paraphrases, so they inform the fitted model but never veto a point.
+            ok_units.append(n)
             if not contradicts(n, i):
                 best_ok = max(best_ok, value)
-                ok_units.append(n)
             elif len(item.units[n].members) == 1 and value > best_bad:
                 best_bad, bad_text = value, item.kept[item.units[n].members[0]].text
         if best_bad >= params.lower and best_bad > best_ok:
@@ -389,10 +391,12 @@ def _grade(measured: Measurement, params: RubricParams, model: GraderModel) -> G
         results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(float(probability[i]), 4), evidence, kp.id))
 
     correctness = _clip(model.score(measured.answer_features))
-    # A contradiction is reported only for a point the answer does not cover: a point stated
-    # correctly somewhere is not "said the opposite" because another sentence is ambiguous.
+    # "Your answer says the opposite" only where the contradicting sentence is squarely about the point
+    # and the model is confident the point is not stated: a correct answer must never be told it
+    # contradicts itself.
     confident = {i: found for i, found in contradicted.items()
-                 if found[0] >= params.cover and not results[i].covered}
+                 if found[0] >= params.upper and probability[i] < params.contradiction_report_below
+                 and not results[i].covered}
     score = _clip(correctness - (params.injection_penalty if injection else 0))
 
     heavy = [i for i, kp in enumerate(key_points) if kp.weight >= 2] or list(range(len(key_points)))
