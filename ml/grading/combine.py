@@ -1,7 +1,7 @@
 """Combining the rubric grade and the LLM judge's grade into one ("rubric+llm").
 
 - A key point is covered when the judge covers it with a quote verified in the answer, or when the
-  rubric covers it with a strong match (at or above the rubric's full-credit threshold).
+  rubric covers it and is sure (its probability that the point is stated is at least 0.8).
 - score = weighted share of covered key points, minus the injection penalty; when either grader
   suspects injection the score is never higher than either grader's score.
 - Dimensions: 0.6 x judge + 0.4 x rubric (the judge reads reasoning; the rubric anchors it);

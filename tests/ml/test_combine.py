@@ -33,10 +33,11 @@ def grade(
 
 
 def test_covered_when_the_judge_verifies_it_or_the_rubric_is_sure() -> None:
-    rubric = grade("rubric", [True, True, False], [0.45, 0.12, 0.0], score=60)
+    # The rubric's similarity is its probability that the point is stated.
+    rubric = grade("rubric", [True, True, False], [0.92, 0.5, 0.1], score=60)
     judge = grade("llm", [False, False, True], [0.45, 0.12, 0.0], score=25, dims=80)
     combined = combine(rubric, judge)
-    # a: rubric strong match (>= 0.30); b: rubric weak match and judge says no; c: judge says yes.
+    # a: the rubric is sure (>= 0.8); b: the rubric is unsure and the judge says no; c: judge says yes.
     assert [kp.covered for kp in combined.key_points] == [True, False, True]
     assert combined.score == 75
     assert combined.grader == "rubric+llm" and combined.prompt_version == "judge-v1"
