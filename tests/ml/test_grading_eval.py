@@ -1,11 +1,10 @@
-"""The rubric grader against the labelled evaluation set (data/grading_eval)."""
+"""The older labelled set (data/grading_eval), now training data only: its shape and the Spearman helper.
+Agreement is measured on the honest corpus's test split (tests/ml/test_grading_corpus.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench.grading_eval import run_rubric
-from ml.embeddings import Encoder
 from ml.grading.evaluation import CATEGORIES, load_eval_set, spearman
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "data" / "grading_eval"
@@ -26,16 +25,3 @@ def test_spearman_helper() -> None:
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == -1.0
     assert abs(spearman([1, 2, 2, 3], [1, 2, 3, 4]) - 0.9487) < 1e-3
-
-
-def test_rubric_agrees_with_the_expert_and_injection_never_pays(encoder: Encoder) -> None:
-    report = run_rubric(load_eval_set(EVAL_DIR), encoder)
-    assert report.spearman >= 0.75, report
-    assert report.injection_violations == []
-    assert report.injection_flagged == report.injection_total
-    means = {category: graded for category, (_, graded) in report.category_means.items()}
-    assert (
-        means["excellent"]
-        > means["partial"]
-        > max(means["wrong"], means["off-topic"], means["verbose-but-empty"])
-    )
