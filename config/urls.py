@@ -21,3 +21,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
 ]
+
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

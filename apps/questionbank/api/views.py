@@ -133,6 +133,7 @@ LIST_PARAMETERS = [
 # --- views -------------------------------------------------------------------------------------------
 
 class QuestionListApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     permission_classes = [IsStaffOrSignedInReadOnly]
 
     class InputSerializer(QuestionInputBase):
@@ -140,8 +141,9 @@ class QuestionListApi(APIView):
             choices=[Question.Status.DRAFT, Question.Status.PUBLISHED], default=Question.Status.DRAFT
         )
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses=QuestionStaffOutput(many=True),
-                   description="Learners get published questions without key points, reference answer or hints.")
+    @extend_schema(parameters=LIST_PARAMETERS, responses=QuestionPublicOutput(many=True),
+                   description="Learners get published questions without key points, reference answer or hints; "
+                   "staff get every field of QuestionStaffOutput.")
     def get(self, request: Request) -> Response:
         questions = selectors.question_list(user=request.user, **_filters(request))
         paginator = PageNumberPagination()
@@ -164,7 +166,8 @@ class QuestionDetailApi(APIView):
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(choices=Question.Status.choices)
 
-    @extend_schema(responses=QuestionStaffOutput)
+    @extend_schema(responses=QuestionPublicOutput,
+                   description="Learners get the prompt only; staff get every field of QuestionStaffOutput.")
     def get(self, request: Request, pk: int) -> Response:
         return Response(question_output(selectors.question_get(user=request.user, pk=pk), request))
 
@@ -208,8 +211,9 @@ class QuestionSimilarApi(APIView):
         difficulty = serializers.IntegerField(source="question.difficulty")
         similarity = serializers.FloatField(min_value=0, max_value=1)
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True),
-                   description="Nearest questions by prompt embedding, best first; similarity is 1 - cosine distance.")
+    @extend_schema(parameters=[FilterSerializer], responses=PublicOutputSerializer(many=True),
+                   description="Nearest questions by prompt embedding, best first; similarity is 1 - cosine distance. "
+                   "Learners see published questions only; staff also get `key` and `status`.")
     def get(self, request: Request, pk: int) -> Response:
         question = selectors.question_get(user=request.user, pk=pk)
         params = self.FilterSerializer(data=request.query_params)
@@ -318,7 +322,7 @@ class QuestionExportApi(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(parameters=[*LIST_PARAMETERS, OpenApiParameter("format", str, enum=["json", "csv"])],
-                   responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+                   responses={(200, "application/json"): {"type": "array", "items": {"type": "object"}}, (200, "text/csv"): OpenApiTypes.STR},
                    description="Every matching question in the import shape (JSON list, or CSV with ?format=csv).")
     def get(self, request: Request) -> Response:
         rows = selectors.questions_export_rows(user=request.user, **_filters(request))

@@ -108,6 +108,7 @@ def _ready_resume(request: Request, resume_id: int) -> Resume:
 
 
 class ResumeListCreateApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
