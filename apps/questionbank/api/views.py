@@ -126,7 +126,8 @@ LIST_PARAMETERS = [
     OpenApiParameter("difficulty", int, enum=[1, 2, 3]),
     OpenApiParameter("status", str, enum=Question.Status.values, description="Staff only; learners see published."),
     OpenApiParameter("source", str, enum=Question.Source.values),
-    OpenApiParameter("q", str, description="Search the prompt and key."),
+    OpenApiParameter("q", str, description="Search: the prompt for learners; key, prompt, key points, "
+                     "reference answer and hints for staff."),
 ]
 
 
