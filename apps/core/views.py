@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.core.health import health_report
+from apps.core.health import health_report, health_summary
 from apps.core.selectors import home_summary_for
 
 
@@ -15,12 +16,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": home_summary_for(user=request.user)})
 
 
+def _is_staff_caller(request: HttpRequest) -> bool:
+    """Staff signed in by session, or sending an API token (`Authorization: Token <key>`)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return bool(user.is_staff)
+    from rest_framework.exceptions import APIException
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    drf_request = Request(request)
+    for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        try:
+            result = authenticator().authenticate(drf_request)
+        except APIException:
+            return False
+        if result is not None:
+            return bool(result[0].is_staff)
+    return False
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Anyone: "ok"/"error" per component. Staff also get what is wrong. 503 while the database is down."""
     report = health_report()
-    body: dict[str, str] = {**report, "llm_backend": settings.LLM_BACKEND}
+    body: dict[str, object] = health_summary(report)
+    if _is_staff_caller(request):
+        body |= {"details": report, "llm_backend": settings.LLM_BACKEND}
     return JsonResponse(body, status=200 if report["database"] == "ok" else 503)
+
+
+@never_cache
+@staff_member_required
+def health_page(request: HttpRequest) -> HttpResponse:
+    """The operations page: each component with its full result."""
+    report = health_report()
+    rows = [{"name": name, "ok": result == "ok", "detail": result} for name, result in report.items()]
+    return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND},
+                  status=200 if report["database"] == "ok" else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.interviews.tasks.refine_provisional_task",
         "schedule": timedelta(minutes=5),
     },
+    "llm-health": {  # an in-process LLM reports its health from the llm worker (apps/core/health.py)
+        "task": "apps.core.tasks.llm_health_record_task",
+        "schedule": timedelta(minutes=1),
+    },
     "readiness-snapshots": {
         "task": "apps.dashboard.tasks.readiness_snapshot_task",
         "schedule": crontab(hour=2, minute=0),
