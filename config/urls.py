@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("accounts/data/", include("apps.privacy.urls")),
     path("roadmaps/", include("apps.roadmap.urls")),
     path("portfolio/", include("apps.portfolio.urls")),
     path("roles/", include("apps.careers.urls")),

@@ -207,7 +207,10 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
 
 @transaction.atomic
 def resume_delete(*, resume: Resume) -> None:
-    """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file."""
+    """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file.
+
+    Endpoints call apps.privacy.services.resume_erase, which also erases interview data written from it.
+    """
     path = resume_file_path(resume)
     resume.delete()
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.interviews",
     "apps.resumes",
     "apps.dashboard",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
