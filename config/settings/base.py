@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -180,13 +180,16 @@ STORAGES = {
 # Uploaded resumes live outside the static and media roots, under random names.
 PRIVATE_UPLOAD_DIR = Path(env("PRIVATE_UPLOAD_DIR", str(VAR_DIR / "private_uploads"))).resolve()
 RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(5 * 1024 * 1024)))
+# Text is extracted in the documents worker, in a child process with these limits (ml.resume_text).
+RESUME_EXTRACT_TIMEOUT_S = float(env("RESUME_EXTRACT_TIMEOUT_S", "60"))
+RESUME_EXTRACT_MEMORY_BYTES = int(env("RESUME_EXTRACT_MEMORY_MB", "1024")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.core.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -206,6 +209,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, valid API_TOKEN_TTL_HOURS after their
+# last use (renewed at most once a minute), never longer than API_TOKEN_MAX_TTL_DAYS after sign-in.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(env("API_TOKEN_TTL_HOURS", str(7 * 24)))),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=int(env("API_TOKEN_MAX_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Career Coach API",
