@@ -1,7 +1,11 @@
+import sys
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -64,8 +68,27 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+DATABASE_DOWN = "The database is not answering right now; this page will work again as soon as it is back."
+RETRY_AFTER_S = 30
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": DATABASE_DOWN, "errors": {}}, status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({"message": DATABASE_DOWN}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 without a traceback: JSON under /api/, the standalone 500.html elsewhere."""
+    """500 without a traceback: JSON under /api/, the standalone 500.html elsewhere.
+
+    A database that cannot be reached is a 503 with a readable message instead: Django closes the
+    broken connection at the end of the request and the next request connects again by itself.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return _database_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Something went wrong on our side; it has been logged.", "errors": {}},
                             status=500)

@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -92,7 +92,8 @@ def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | N
                             size_bytes=len(data), sha256=digest)
             resume.full_clean(validate_constraints=False)
             resume.save()
-            transaction.on_commit(lambda: _queue_processing(resume.pk))
+            # robust: with the broker down the upload is kept (202); resumes_requeue_stuck retries it.
+            transaction.on_commit(lambda: _queue_processing(resume.pk), robust=True)
     except IntegrityError:
         # The same file, uploaded twice at the same moment: the other request won.
         path.unlink(missing_ok=True)
@@ -209,6 +210,21 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
         logger.exception("resume processing failed", extra={"resume_id": resume_id})
         _fail(resume, "Processing failed unexpectedly. Delete this resume and upload it again.")
         raise
+
+
+RESUME_STUCK_AFTER_MINUTES = 10  # well past resume_process_task's hard time limit (240 s)
+
+
+def resumes_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
+    """Queue processing again for resumes still processing long after upload: a worker killed
+    mid-processing, or a broker that was down when the upload was queued. Returns how many."""
+    minutes = RESUME_STUCK_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    stuck = Resume.objects.filter(status=Resume.Status.PROCESSING, created_at__lte=cutoff)
+    ids = list(stuck.order_by("created_at").values_list("pk", flat=True)[:200])
+    for resume_id in ids:
+        _queue_processing(resume_id)
+    return len(ids)
 
 
 @transaction.atomic

@@ -8,3 +8,8 @@ from apps.resumes import services
 def resume_process_task(resume_id: int) -> None:
     """Routed to the `documents` queue (CELERY_TASK_ROUTES: apps.resumes.tasks.*)."""
     services.resume_process(resume_id=resume_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def resumes_requeue_stuck_task() -> int:
+    return services.resumes_requeue_stuck()

@@ -130,7 +130,11 @@ else:
     CELERY_BROKER_URL = f"redis+socket://{_sock}?virtual_host=0"
     _cache_location = f"unix://{_sock}?db=1"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_location}}
+# A cache that outlives Redis going away (apps/core/cache.py); short time-outs so a dead Redis costs little.
+CACHES = {"default": {
+    "BACKEND": "apps.core.cache.ForgivingRedisCache", "LOCATION": _cache_location,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+}}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -263,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-answers": {
         "task": "apps.interviews.tasks.requeue_stuck_answers_task",
         "schedule": timedelta(minutes=2),
+    },
+    "requeue-stuck-resumes": {
+        "task": "apps.resumes.tasks.resumes_requeue_stuck_task",
+        "schedule": timedelta(minutes=5),
     },
     "refine-provisional-grades": {
         "task": "apps.interviews.tasks.refine_provisional_task",
