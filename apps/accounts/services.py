@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError
@@ -89,6 +90,7 @@ def user_token_obtain(*, email: str, password: str) -> IssuedToken:
     if email_verification_mandatory() and not has_verified_email(user):
         raise ApplicationError("Confirm your email address first: follow the link in the email we sent you.",
                                errors={"email": ["Not confirmed yet."]})
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()  # expired ones, swept here
     token, key = AuthToken.objects.create(user=user)
     return IssuedToken(key=key, expiry=token.expiry)
 

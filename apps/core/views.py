@@ -93,3 +93,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "Something went wrong on our side; it has been logged.", "errors": {}},
                             status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the project's 403 page with what to do, not Django's technical one."""
+    message = "This form had expired or came from another site. Reload the page and try again."
+    return render(request, "403.html", {"message": message}, status=403)

@@ -311,4 +311,5 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less hx-headers in base.html

@@ -42,6 +42,14 @@ def test_a_token_expires_and_is_renewed_by_use(user, settings):
     AuthToken.objects.filter(pk=issued.pk).update(expiry=timezone.now() - timedelta(seconds=1))
     response = _client(token).get("/api/v1/me/")
     assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
+    assert not AuthToken.objects.filter(pk=issued.pk).exists()  # an expired token is deleted when tried
+
+
+def test_signing_in_sweeps_the_accounts_expired_tokens(user):
+    _token(user.email)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+    _token(user.email)
+    assert AuthToken.objects.filter(user=user).count() == 1
 
 
 def test_sign_out_revokes_that_token_and_sign_out_everywhere_revokes_all(user):

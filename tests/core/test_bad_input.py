@@ -76,3 +76,13 @@ def test_make_run_settings_serve_without_debug_unless_debug_1(debug, expected):
     out = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == expected
+
+
+def test_a_form_without_its_csrf_token_gets_our_403_page(user):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    page = browser.post("/portfolio/", {"title": "x", "status": "planned"})
+    assert page.status_code == 403 and b"Reload the page and try again" in page.content
+    assert b"CSRF verification failed" not in page.content
