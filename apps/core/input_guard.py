@@ -16,7 +16,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
+from apps.core.exceptions import ApplicationError
+
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A bigger multipart body is a file upload: its view refuses an oversized one unread (413), which
+# parsing it here would defeat; its file name is sanitised and its content parsed by the view.
+MULTIPART_CHECK_MAX_BYTES = 1024 * 1024
 MESSAGE = "Text may not contain NUL characters or unpaired surrogates (invalid Unicode)."
 
 
@@ -50,6 +55,12 @@ def _bad_fields(request: HttpRequest) -> list[str]:
         if UNSTORABLE.search(key) or any(UNSTORABLE.search(v) for v in values):
             found.append(key)
     content_type = request.content_type or ""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # Django reads such a body as empty too
+    if content_type == "multipart/form-data" and declared > MULTIPART_CHECK_MAX_BYTES:
+        return found
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, values in _form(request, content_type).lists():
             if UNSTORABLE.search(key) or any(UNSTORABLE.search(v) for v in values):
@@ -62,8 +73,20 @@ def _bad_fields(request: HttpRequest) -> list[str]:
             document = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             return found  # the view's parser reports malformed JSON itself
-        found.extend(field or "non_field_errors" for field, text in _strings(document, "") if UNSTORABLE.search(text))
+        found.extend(unstorable_fields(document))
     return found
+
+
+def unstorable_fields(document: Any) -> list[str]:
+    """The field paths of a parsed JSON document holding text PostgreSQL cannot store."""
+    return [field or "non_field_errors" for field, text in _strings(document, "") if UNSTORABLE.search(text)]
+
+
+def reject_unstorable(document: Any) -> None:
+    """For JSON a view parses itself (an uploaded .json file): the same 400 as the middleware gives."""
+    fields = list(dict.fromkeys(unstorable_fields(document)))
+    if fields:
+        raise ApplicationError(MESSAGE, errors={f: [MESSAGE] for f in fields})
 
 
 class RejectUnstorableTextMiddleware:

@@ -86,3 +86,18 @@ def test_a_form_without_its_csrf_token_gets_our_403_page(user):
     page = browser.post("/portfolio/", {"title": "x", "status": "planned"})
     assert page.status_code == 403 and b"Reload the page and try again" in page.content
     assert b"CSRF verification failed" not in page.content
+
+
+def test_an_uploaded_json_file_with_an_unpaired_surrogate_is_a_400(staff_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = (b'[{"key": "x-1", "prompt": "Explain \\ud800 attention", "round": "coding", "difficulty": 1, '
+            b'"skills": [], "key_points": [{"text": "a"}]}]')
+    response = staff_api.post("/api/v1/questions/import/", {"file": SimpleUploadedFile("q.json", body)},
+                              format="multipart")
+    assert response.status_code == 400 and response.json()["detail"] == MESSAGE
+
+
+def test_a_garbage_content_length_is_not_a_500(api):
+    response = api.get("/api/v1/roles/", CONTENT_LENGTH="lots")
+    assert response.status_code == 200

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from apps.careers.models import InterviewRound
 from apps.core.api.pagination import PageNumberPagination
 from apps.core.exceptions import ApplicationError
+from apps.core.input_guard import reject_unstorable
 from apps.questionbank import selectors, services
 from apps.questionbank.interchange import rows_from_json, rows_from_upload, rows_to_csv
 from apps.questionbank.models import Question, QuestionDraftJob
@@ -298,6 +299,7 @@ class QuestionImportApi(APIView):
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
             _, rows = rows_from_upload(name=upload.name or "", data=upload.read())
+            reject_unstorable(rows)  # the middleware checks request text; a file's JSON is parsed here
         elif request.content_type and request.content_type.startswith("multipart/"):
             raise ApplicationError("Upload a file in the field `file`.", errors={"file": ["No file was sent."]})
         else:
