@@ -18,6 +18,7 @@ from django.db import transaction
 from apps.core.exceptions import ApplicationError
 from apps.interviews.models import Answer, Interview
 from apps.interviews.services import interview_advance, interview_report_refresh
+from apps.portfolio.models import PortfolioProject
 from apps.questionbank.models import Question
 from apps.resumes.models import Resume
 from apps.resumes.services import resume_delete
@@ -55,12 +56,19 @@ def _erase_project_questions(interviews: list[Interview]) -> None:
             interview_report_refresh(interview=interview)  # the report without the erased answers
 
 
+def _forget_admin_log(model: type, ids: list[object]) -> None:
+    """Admin history names the objects it touched (a resume's file name, a user's email): erase it too."""
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(content_type=content_type, object_id__in=[str(i) for i in ids]).delete()
+
+
 @transaction.atomic
 def resume_erase(*, resume: Resume) -> None:
     """Delete a resume and everything derived from its text: its file, text, sections, skills and
     vectors (resume_delete), and the question an LLM wrote about a project named on it."""
     interviews = list(Interview.objects.select_for_update().filter(resume=resume))
     _erase_project_questions(interviews)
+    _forget_admin_log(Resume, [resume.pk])
     resume_delete(resume=resume)
 
 
@@ -74,8 +82,9 @@ def user_erase(*, user: object, password: str) -> None:
         resume_erase(resume=resume)
     # Interviews whose resume was deleted before resume_erase existed may still hold a project question.
     _erase_project_questions(list(Interview.objects.filter(user=user, project_question__isnull=False)))
-    user_type = ContentType.objects.get_for_model(get_user_model())
-    LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).delete()  # type: ignore[attr-defined]
+    _forget_admin_log(get_user_model(), [user.pk])  # type: ignore[attr-defined]
+    _forget_admin_log(Interview, list(Interview.objects.filter(user=user).values_list("pk", flat=True)))
+    _forget_admin_log(PortfolioProject, list(PortfolioProject.objects.filter(user=user).values_list("pk", flat=True)))
     _sessions_of(user).delete()
     user_id = user.pk  # type: ignore[attr-defined]
     user.delete()  # type: ignore[attr-defined]  # cascades: progress, portfolio, interviews, answers, tokens, emails

@@ -75,8 +75,16 @@ def test_a_wrong_password_deletes_nothing(api, learner_with_everything):
 
 
 def test_deleting_the_account_leaves_nothing_of_the_learner(api, learner_with_everything, private_uploads,
-                                                            django_capture_on_commit_callbacks):
+                                                            django_capture_on_commit_callbacks, staff_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from apps.resumes.models import Resume
+
     user = learner_with_everything
+    for obj in (user, Resume.objects.get(user=user)):  # an admin once edited the account and the resume
+        LogEntry.objects.log_actions(user_id=staff_user.pk, queryset=[obj], action_flag=CHANGE,
+                                     change_message="edited", single_object=True)
+    assert tables_containing("ada.txt")
     assert tables_referring_to_user(user.pk) and tables_containing(MARKER) and stored_files(private_uploads)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.delete("/api/v1/me/", {"password": PASSWORD}, format="json")
@@ -84,7 +92,7 @@ def test_deleting_the_account_leaves_nothing_of_the_learner(api, learner_with_ev
 
     assert tables_referring_to_user(user.pk) == {}
     assert tables_containing(user.email) == {}
-    assert tables_containing(MARKER) == {}
+    assert tables_containing(MARKER) == {} and tables_containing("ada.txt") == {}
     assert stored_files(private_uploads) == []
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
     assert api.get("/api/v1/me/").status_code == 401  # the token went with the account
