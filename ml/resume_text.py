@@ -48,6 +48,14 @@ class EncryptedFile(ResumeTextError):
     pass
 
 
+class ArchiveTooLarge(ResumeTextError):
+    """A DOCX/ZIP that would unpack to too much (a "zip bomb"), refused before any part is opened."""
+
+
+class ExtractionLimitExceeded(ResumeTextError):
+    """Reading the file took longer or needed more memory than one resume may."""
+
+
 class NoTextFound(ResumeTextError):
     pass
 
@@ -90,10 +98,11 @@ def detect_kind(data: bytes, filename: str = "") -> Kind:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
+                members = archive.infolist()  # the central directory only: nothing is decompressed
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
             raise UnsupportedFileType(f"This file is a damaged ZIP archive. {ACCEPTED}") from exc
-        if "word/document.xml" in names:
+        check_archive_size(members)
+        if "word/document.xml" in {m.filename for m in members}:
             return "docx"
         raise UnsupportedFileType(f"This file is a ZIP archive, not a Word document. {ACCEPTED}")
     for magic, what in _KNOWN_MAGIC:
@@ -107,6 +116,27 @@ def detect_kind(data: bytes, filename: str = "") -> Kind:
         raise UnsupportedFileType(f"This file is neither a PDF, a DOCX nor UTF-8 text. {ACCEPTED}") from exc
     lowered = filename.lower()
     return "markdown" if lowered.endswith((".md", ".markdown")) else "text"
+
+
+# A Word resume unpacks to a few MB at most (images included); zipfile never inflates a member past
+# the size the central directory declares, so checking the declared sizes bounds what parsing reads.
+ARCHIVE_MAX_MEMBERS = 1000
+ARCHIVE_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+
+
+def check_archive_size(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a DOCX/ZIP with too many members or too many bytes once unpacked, before parsing it."""
+    if len(members) > ARCHIVE_MAX_MEMBERS:
+        raise ArchiveTooLarge(
+            f"This Word document holds {len(members):,} files; a resume has a few dozen. Save it again as DOCX or PDF."
+        )
+    unpacked = sum(max(m.file_size, 0) for m in members)
+    if unpacked > ARCHIVE_MAX_UNCOMPRESSED_BYTES:
+        limit_mb = ARCHIVE_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
+        raise ArchiveTooLarge(
+            f"This Word document unpacks to {unpacked / (1024 * 1024):,.0f} MB, more than the {limit_mb} MB a "
+            "resume may. Remove large images or save it as PDF."
+        )
 
 
 # --- extraction ----------------------------------------------------------------------------------
@@ -125,6 +155,36 @@ def extract_text(data: bytes, kind: Kind) -> str:
     if not re.search(r"\w{2,}", text):
         raise NoTextFound(NO_TEXT_MESSAGE)
     return text
+
+
+def extract_text_isolated(data: bytes, kind: Kind, *, timeout_s: float = 60.0,
+                          memory_bytes: int = 1024 * 1024 * 1024) -> str:
+    """`extract_text` in a child process limited in time and address space, so a hostile PDF or DOCX
+    can neither hang nor exhaust the worker. Raises the same `ResumeTextError`s as `extract_text`."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    too_big = ExtractionLimitExceeded(
+        "Reading this file needed more time or memory than a resume may; it may be damaged or hostile. "
+        "Export it again as PDF or DOCX and re-upload."
+    )
+    try:
+        child = subprocess.run(  # noqa: S603 - our own module, fixed arguments, the file on stdin
+            [sys.executable, "-m", "ml.resume_text", kind, str(memory_bytes), str(int(timeout_s) + 1)],
+            input=data, capture_output=True, timeout=timeout_s, cwd=Path(__file__).resolve().parents[1], check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise too_big from exc
+    try:
+        result = json.loads(child.stdout)
+    except ValueError as exc:  # killed (memory, CPU) before it could answer
+        raise too_big from exc
+    if "text" in result:
+        return str(result["text"])
+    error = _ERRORS.get(result.get("error", ""), UnreadableFile)
+    raise error(str(result.get("message") or "This file could not be read."))
 
 
 def _pdf_text(data: bytes) -> str:
@@ -546,3 +606,35 @@ def display_filename(name: str, *, max_length: int = 120) -> str:
         else:
             name = name[:max_length]
     return name
+
+
+_ERRORS: dict[str, type[ResumeTextError]] = {
+    cls.__name__: cls
+    for cls in (ResumeTextError, UnsupportedFileType, EmptyFile, UnreadableFile, EncryptedFile, NoTextFound,
+                ArchiveTooLarge, ExtractionLimitExceeded)
+}
+
+
+def _main() -> None:
+    """`python -m ml.resume_text KIND MEMORY_BYTES CPU_SECONDS` < file: the child of
+    `extract_text_isolated`. Limits itself before any parser is imported; answers JSON on stdout."""
+    import json
+    import resource
+    import sys
+
+    kind, memory_bytes, cpu_s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
+    try:
+        text = extract_text(sys.stdin.buffer.read(), kind)  # type: ignore[arg-type]
+    except ResumeTextError as exc:
+        answer: dict[str, str] = {"error": type(exc).__name__, "message": exc.message}
+    except MemoryError:
+        answer = {"error": "ExtractionLimitExceeded", "message": "Reading this file needed too much memory."}
+    else:
+        answer = {"text": text}
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    _main()

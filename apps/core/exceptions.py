@@ -30,3 +30,7 @@ class PayloadTooLarge(ApplicationError):
 
 class UnsupportedMediaType(ApplicationError):
     status_code = 415
+
+
+class Throttled(ApplicationError):
+    status_code = 429

@@ -307,7 +307,9 @@ def answer_submit(*, interview: Interview, question: Question, text: str) -> Ans
         # The follow-up's grade changes nothing about what comes next: move on now.
         interview_advance(interview_id=interview.pk)
     answer_id = answer.pk
-    transaction.on_commit(lambda: tasks.answer_grade_task.delay(answer_id))
+    # robust: with the broker down the answer is saved all the same (202); answers_requeue_stuck
+    # (beat) queues its grading once Redis is back, so no answer is lost.
+    transaction.on_commit(lambda: tasks.answer_grade_task.delay(answer_id), robust=True)
     return answer
 
 

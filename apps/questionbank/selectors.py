@@ -60,9 +60,21 @@ def question_list(
     if source:
         questions = questions.filter(source=source)
     if q and q.strip():
-        term = q.strip()
-        questions = questions.filter(Q(key__icontains=term) | Q(current_version__prompt__icontains=term))
+        questions = questions.filter(_search(user=user, term=q.strip()))
     return _with_rubric(questions).order_by("round", "difficulty", "key")
+
+
+def _search(*, user: User, term: str) -> Q:
+    """Learners search what they can see, the prompt; staff search the key and the rubric too.
+
+    The key is a slug that often names the expected approach, so it is as secret as the rubric.
+    """
+    match = Q(current_version__prompt__icontains=term)
+    if user.is_staff:
+        match |= (Q(key__icontains=term) | Q(current_version__reference_answer__icontains=term)
+                  | Q(current_version__key_points__icontains=term)
+                  | Q(current_version__follow_up_hints__icontains=term))
+    return match
 
 
 def question_get(*, user: User, pk: int) -> Question:

@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -20,7 +20,7 @@ from apps.resumes import selectors
 from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
 from apps.roadmap.models import Skill
 from ml import matching, resume_text
-from ml.resume_text import ResumeTextError, UnsupportedFileType
+from ml.resume_text import ArchiveTooLarge, ResumeTextError, UnsupportedFileType
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,9 @@ def _read_bounded(handle: IO[bytes], limit: int) -> bytes:
 def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | None = None) -> UploadResult:
     """Validate an uploaded resume by its content and queue it for processing.
 
-    Every rejection (413 too large, 415 not a PDF/DOCX/text, 400 empty/damaged/encrypted/no text)
-    happens before anything is written, so no row and no file are left behind. The same file
+    Every rejection at upload (413 too large, also once unpacked; 415 not a PDF/DOCX/text; 400 empty)
+    happens before anything is written, so no row and no file are left behind. A file that cannot
+    be read (damaged, encrypted, no text) fails in the worker, with the message on the resume. The same file
     (sha256) uploaded again by the same learner returns the existing resume (`duplicate=True`).
     """
     if size is not None and size > settings.RESUME_MAX_BYTES:
@@ -67,10 +68,13 @@ def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | N
     data = _read_bounded(file, settings.RESUME_MAX_BYTES)
     display_name = resume_text.display_filename(filename)
     try:
+        # Sniffing only (a ZIP's central directory is read, nothing is inflated): parsing the file is
+        # the documents worker's job, in a child process limited in time and memory (resume_process).
         kind = resume_text.detect_kind(data, display_name)
-        resume_text.extract_text(data, kind)
     except UnsupportedFileType as exc:
         raise UnsupportedMediaType(exc.message, errors={"file": [exc.message]}) from exc
+    except ArchiveTooLarge as exc:
+        raise PayloadTooLarge(exc.message, errors={"file": [exc.message]}) from exc
     except ResumeTextError as exc:
         raise ApplicationError(exc.message, errors={"file": [exc.message]}) from exc
 
@@ -88,7 +92,8 @@ def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | N
                             size_bytes=len(data), sha256=digest)
             resume.full_clean(validate_constraints=False)
             resume.save()
-            transaction.on_commit(lambda: _queue_processing(resume.pk))
+            # robust: with the broker down the upload is kept (202); resumes_requeue_stuck retries it.
+            transaction.on_commit(lambda: _queue_processing(resume.pk), robust=True)
     except IntegrityError:
         # The same file, uploaded twice at the same moment: the other request won.
         path.unlink(missing_ok=True)
@@ -143,7 +148,9 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
             data = resume_file_path(resume).read_bytes()
         except FileNotFoundError:
             return _fail(resume, "The uploaded file is missing. Upload it again.")
-        raw = resume_text.extract_text(data, resume.kind)  # type: ignore[arg-type]
+        raw = resume_text.extract_text_isolated(data, resume.kind,  # type: ignore[arg-type]
+                                                timeout_s=settings.RESUME_EXTRACT_TIMEOUT_S,
+                                                memory_bytes=settings.RESUME_EXTRACT_MEMORY_BYTES)
 
         _set_step(resume, Resume.Step.REPAIRING)
         text = resume_text.repair_text(raw)
@@ -205,9 +212,27 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
         raise
 
 
+RESUME_STUCK_AFTER_MINUTES = 10  # well past resume_process_task's hard time limit (240 s)
+
+
+def resumes_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
+    """Queue processing again for resumes still processing long after upload: a worker killed
+    mid-processing, or a broker that was down when the upload was queued. Returns how many."""
+    minutes = RESUME_STUCK_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    stuck = Resume.objects.filter(status=Resume.Status.PROCESSING, created_at__lte=cutoff)
+    ids = list(stuck.order_by("created_at").values_list("pk", flat=True)[:200])
+    for resume_id in ids:
+        _queue_processing(resume_id)
+    return len(ids)
+
+
 @transaction.atomic
 def resume_delete(*, resume: Resume) -> None:
-    """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file."""
+    """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file.
+
+    Endpoints call apps.privacy.services.resume_erase, which also erases interview data written from it.
+    """
     path = resume_file_path(resume)
     resume.delete()
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -3,7 +3,13 @@ from celery import shared_task
 from apps.resumes import services
 
 
-@shared_task(acks_late=True)
+# Extraction has its own child-process limits (RESUME_EXTRACT_*); these bound the whole task, embedding included.
+@shared_task(acks_late=True, soft_time_limit=180, time_limit=240)
 def resume_process_task(resume_id: int) -> None:
     """Routed to the `documents` queue (CELERY_TASK_ROUTES: apps.resumes.tasks.*)."""
     services.resume_process(resume_id=resume_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def resumes_requeue_stuck_task() -> int:
+    return services.resumes_requeue_stuck()

@@ -1,12 +1,15 @@
 """Resume pages: upload (drag-and-drop or picker) with live progress, and the ranked roles with gaps."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.exceptions import ApplicationError, NotFound
+from apps.core.exceptions import ApplicationError, NotFound, Throttled
+from apps.core.throttling import throttle_wait
 from apps.resumes import selectors, services
 from apps.resumes.models import Resume
 
@@ -38,6 +41,9 @@ def resume_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
+            wait = throttle_wait(request, "uploads")  # the same budget as POST /api/v1/resumes/
+            if wait is not None:
+                raise Throttled(f"Too many uploads. Try again in {math.ceil(wait / 60)} minute(s).")
             if upload is None:
                 raise ApplicationError("Choose a resume file to upload.")
             result = services.resume_upload(user=request.user, file=upload, filename=upload.name or "",
@@ -78,7 +84,9 @@ def resume_status(request: HttpRequest, resume_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
+    from apps.privacy.services import resume_erase  # the app above: it also erases interview data
+
     resume = _own_resume(request, resume_id)
-    services.resume_delete(resume=resume)
-    messages.success(request, f"Deleted “{resume.filename}”, its text and its vectors.")
+    resume_erase(resume=resume)
+    messages.success(request, f"Deleted “{resume.filename}”, its text, its vectors and the interview questions written from it.")
     return redirect("resumes:list")

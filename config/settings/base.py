@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.interviews",
     "apps.resumes",
     "apps.dashboard",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.input_guard.RejectUnstorableTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,7 +130,11 @@ else:
     CELERY_BROKER_URL = f"redis+socket://{_sock}?virtual_host=0"
     _cache_location = f"unix://{_sock}?db=1"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_location}}
+# A cache that outlives Redis going away (apps/core/cache.py); short time-outs so a dead Redis costs little.
+CACHES = {"default": {
+    "BACKEND": "apps.core.cache.ForgivingRedisCache", "LOCATION": _cache_location,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+}}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -178,13 +184,16 @@ STORAGES = {
 # Uploaded resumes live outside the static and media roots, under random names.
 PRIVATE_UPLOAD_DIR = Path(env("PRIVATE_UPLOAD_DIR", str(VAR_DIR / "private_uploads"))).resolve()
 RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(5 * 1024 * 1024)))
+# Text is extracted in the documents worker, in a child process with these limits (ml.resume_text).
+RESUME_EXTRACT_TIMEOUT_S = float(env("RESUME_EXTRACT_TIMEOUT_S", "60"))
+RESUME_EXTRACT_MEMORY_BYTES = int(env("RESUME_EXTRACT_MEMORY_MB", "1024")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.core.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -204,6 +213,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, valid API_TOKEN_TTL_HOURS after their
+# last use (renewed at most once a minute), never longer than API_TOKEN_MAX_TTL_DAYS after sign-in.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(env("API_TOKEN_TTL_HOURS", str(7 * 24)))),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=int(env("API_TOKEN_MAX_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Career Coach API",
@@ -251,9 +268,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.interviews.tasks.requeue_stuck_answers_task",
         "schedule": timedelta(minutes=2),
     },
+    "requeue-stuck-resumes": {
+        "task": "apps.resumes.tasks.resumes_requeue_stuck_task",
+        "schedule": timedelta(minutes=5),
+    },
     "refine-provisional-grades": {
         "task": "apps.interviews.tasks.refine_provisional_task",
         "schedule": timedelta(minutes=5),
+    },
+    "llm-health": {  # an in-process LLM reports its health from the llm worker (apps/core/health.py)
+        "task": "apps.core.tasks.llm_health_record_task",
+        "schedule": timedelta(minutes=1),
     },
     "readiness-snapshots": {
         "task": "apps.dashboard.tasks.readiness_snapshot_task",
@@ -286,4 +311,5 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less hx-headers in base.html

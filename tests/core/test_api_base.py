@@ -28,6 +28,7 @@ CONTRACT = [  # every row of shared/API.md
     ("post", "/api/v1/interviews/{}/answers/"), ("get", "/api/v1/answers/{}/"), ("post", "/api/v1/interviews/{}/finish/"),
     ("post", "/api/v1/resumes/"), ("get", "/api/v1/resumes/{}/"), ("get", "/api/v1/resumes/{}/matches/"),
     ("delete", "/api/v1/resumes/{}/"), ("get", "/api/v1/readiness/"),
+    ("get", "/api/v1/me/export/"), ("delete", "/api/v1/me/"),
 ]
 
 

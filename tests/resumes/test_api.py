@@ -49,13 +49,9 @@ def test_upload_returns_202_and_stores_the_file_privately_under_a_random_name(ap
         ("cv.txt", b"\x00\x01\x02binary", 415, "binary"),
         ("cv.pdf", b"", 400, "empty"),
         ("cv.txt", b"   \n  ", 400, "empty"),
-        ("cv.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R", 400, "damaged"),
-        ("cv.pdf", encrypted_pdf(), 400, "password-protected"),
-        ("cv.pdf", image_only_pdf(), 400, "could not find any text"),
         ("cv.docx", b"PK\x03\x04" + b"broken zip", 415, "damaged ZIP"),
     ],
-    ids=["png-named-pdf", "zip-named-pdf", "binary-txt", "empty", "blank", "corrupt-pdf", "encrypted-pdf",
-         "image-only-pdf", "corrupt-docx"],
+    ids=["png-named-pdf", "zip-named-pdf", "binary-txt", "empty", "blank", "corrupt-docx"],
 )
 def test_bad_files_get_their_status_and_message_and_leave_nothing(api, private_uploads, name, data, status, message):
     response = _upload(api, data, name)
@@ -65,6 +61,27 @@ def test_bad_files_get_their_status_and_message_and_leave_nothing(api, private_u
     assert body["errors"]["file"]
     assert not Resume.objects.exists()
     assert stored_files(private_uploads) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R", "damaged"),
+        (encrypted_pdf(), "password-protected"),
+        (image_only_pdf(), "could not find any text"),
+    ],
+    ids=["corrupt-pdf", "encrypted-pdf", "image-only-pdf"],
+)
+def test_a_file_that_cannot_be_read_fails_in_the_worker_with_its_message(api, data, message,
+                                                                          django_capture_on_commit_callbacks):
+    from apps.resumes import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _upload(api, data, "cv.pdf")
+    assert response.status_code == 202  # parsing is the documents worker's job, never the web request's
+    tasks.resume_process_task.apply(args=[response.json()["id"]])  # what the worker runs
+    body = api.get(f"{URL}{response.json()['id']}/").json()
+    assert body["status"] == "failed" and message in body["error"]
 
 
 def test_too_large_file_is_413_and_leaves_nothing(api, settings, private_uploads):

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from apps.accounts import services
 from apps.careers.models import JobRole
+from apps.core.exceptions import ApplicationError
 
 
 class UserOutput(serializers.Serializer):
@@ -31,12 +32,24 @@ class RegisterApi(APIView):
         password = serializers.CharField(max_length=128, write_only=True)
         display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: UserOutput}, auth=[])
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField(allow_null=True, help_text="null where email verification is mandatory.")
+        email = serializers.EmailField()
+        display_name = serializers.CharField(allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, auth=[],
+                   description="Sends a confirmation email. Where verification is mandatory (production) the "
+                   "answer is the same for a taken email (its owner gets an email instead) and `id` is null.")
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_create(**data.validated_data)
-        return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
+        registration = services.user_register(request=request._request, **data.validated_data)
+        body = {
+            "id": None if services.email_verification_mandatory() else registration.user.pk,  # type: ignore[union-attr]
+            "email": registration.email,
+            "display_name": registration.display_name,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TokenApi(APIView):
@@ -50,12 +63,34 @@ class TokenApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        expiry = serializers.DateTimeField(allow_null=True, help_text="Renewed by use, up to a maximum lifetime.")
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"token": services.user_token_obtain(**data.validated_data)})
+        issued = services.user_token_obtain(**data.validated_data)
+        return Response(self.OutputSerializer({"token": issued.key, "expiry": issued.expiry}).data)
+
+
+class TokenRevokeApi(APIView):
+    """Sign-out for API clients: the token sent with this request stops working."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        if request.auth is None or not hasattr(request.auth, "digest"):  # a browser session, not a token
+            raise ApplicationError("Send the API token to revoke in the Authorization header.")
+        services.user_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllApi(APIView):
+    """Sign out every API client of this account."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        services.user_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

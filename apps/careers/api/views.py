@@ -94,6 +94,7 @@ def _role_values(data: dict) -> dict:
 
 
 class CompanyListCreateApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     permission_classes = [IsStaffOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
@@ -122,6 +123,7 @@ class CompanyListCreateApi(APIView):
 
 
 class RoleListCreateApi(APIView):
+    pagination_class = PageNumberPagination
     permission_classes = [IsStaffOrReadOnly]
 
     @extend_schema(

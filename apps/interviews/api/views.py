@@ -133,6 +133,7 @@ class InterviewDetailOutput(InterviewOutput):
 
 
 class InterviewListApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     class InputSerializer(serializers.Serializer):
         round = serializers.ChoiceField(choices=ROUND_CHOICES, required=False)
         role = serializers.PrimaryKeyRelatedField(queryset=JobRole.objects.all(), required=False, allow_null=True)

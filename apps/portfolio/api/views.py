@@ -38,6 +38,7 @@ class ProjectInput(serializers.Serializer):
 
 
 class PortfolioListApi(APIView):
+    pagination_class = DefaultPagination  # tells the OpenAPI schema the list is paginated
     class InputSerializer(ProjectInput):
         def validate(self, attrs: dict) -> dict:
             if not attrs.get("title") and not attrs.get("template"):

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from apps.careers.models import InterviewRound
 from apps.core.api.pagination import PageNumberPagination
 from apps.core.exceptions import ApplicationError
+from apps.core.input_guard import reject_unstorable
 from apps.questionbank import selectors, services
 from apps.questionbank.interchange import rows_from_json, rows_from_upload, rows_to_csv
 from apps.questionbank.models import Question, QuestionDraftJob
@@ -136,13 +137,15 @@ LIST_PARAMETERS = [
     OpenApiParameter("difficulty", int, enum=[1, 2, 3]),
     OpenApiParameter("status", str, enum=Question.Status.values, description="Staff only; learners see published."),
     OpenApiParameter("source", str, enum=Question.Source.values),
-    OpenApiParameter("q", str, description="Search the prompt and key."),
+    OpenApiParameter("q", str, description="Search: the prompt for learners; key, prompt, key points, "
+                     "reference answer and hints for staff."),
 ]
 
 
 # --- views -------------------------------------------------------------------------------------------
 
 class QuestionListApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     permission_classes = [IsStaffOrSignedInReadOnly]
 
     class InputSerializer(QuestionInputBase):
@@ -150,8 +153,9 @@ class QuestionListApi(APIView):
             choices=[Question.Status.DRAFT, Question.Status.PUBLISHED], default=Question.Status.DRAFT
         )
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses=QuestionStaffOutput(many=True),
-                   description="Learners get published questions without key points, reference answer or hints.")
+    @extend_schema(parameters=LIST_PARAMETERS, responses=QuestionPublicOutput(many=True),
+                   description="Learners get published questions without key points, reference answer or hints; "
+                   "staff get every field of QuestionStaffOutput.")
     def get(self, request: Request) -> Response:
         questions = selectors.question_list(user=request.user, **_filters(request))
         paginator = PageNumberPagination()
@@ -174,7 +178,8 @@ class QuestionDetailApi(APIView):
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(choices=Question.Status.choices)
 
-    @extend_schema(responses=QuestionStaffOutput)
+    @extend_schema(responses=QuestionPublicOutput,
+                   description="Learners get the prompt only; staff get every field of QuestionStaffOutput.")
     def get(self, request: Request, pk: int) -> Response:
         return Response(question_output(selectors.question_get(user=request.user, pk=pk), request))
 
@@ -218,8 +223,9 @@ class QuestionSimilarApi(APIView):
         difficulty = serializers.IntegerField(source="question.difficulty")
         similarity = serializers.FloatField(min_value=0, max_value=1)
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True),
-                   description="Nearest questions by prompt embedding, best first; similarity is 1 - cosine distance.")
+    @extend_schema(parameters=[FilterSerializer], responses=PublicOutputSerializer(many=True),
+                   description="Nearest questions by prompt embedding, best first; similarity is 1 - cosine distance. "
+                   "Learners see published questions only; staff also get `key` and `status`.")
     def get(self, request: Request, pk: int) -> Response:
         question = selectors.question_get(user=request.user, pk=pk)
         params = self.FilterSerializer(data=request.query_params)
@@ -303,6 +309,7 @@ class QuestionImportApi(APIView):
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
             _, rows = rows_from_upload(name=upload.name or "", data=upload.read())
+            reject_unstorable(rows)  # the middleware checks request text; a file's JSON is parsed here
         elif request.content_type and request.content_type.startswith("multipart/"):
             raise ApplicationError("Upload a file in the field `file`.", errors={"file": ["No file was sent."]})
         else:
@@ -328,7 +335,7 @@ class QuestionExportApi(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(parameters=[*LIST_PARAMETERS, OpenApiParameter("format", str, enum=["json", "csv"])],
-                   responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+                   responses={(200, "application/json"): {"type": "array", "items": {"type": "object"}}, (200, "text/csv"): OpenApiTypes.STR},
                    description="Every matching question in the import shape (JSON list, or CSV with ?format=csv).")
     def get(self, request: Request) -> Response:
         rows = selectors.questions_export_rows(user=request.user, **_filters(request))

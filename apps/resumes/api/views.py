@@ -108,6 +108,7 @@ def _ready_resume(request: Request, resume_id: int) -> Resume:
 
 
 class ResumeListCreateApi(APIView):
+    pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
@@ -153,8 +154,9 @@ class ResumeDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, resume_id: int) -> Response:
-        resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        services.resume_delete(resume=resume)
+        from apps.privacy.services import resume_erase  # the app above: it also erases interview data
+
+        resume_erase(resume=selectors.resume_get(user=request.user, resume_id=resume_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,0 +1,58 @@
+"""The cache may go away with Redis; pages and answers must not.
+
+Rate-limit counters, cached pages and health probes live in the cache. While Redis is down this
+backend logs and carries on as a cache that holds nothing (reads miss, writes are dropped), so the
+site keeps answering, with rate limits open until Redis returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ForgivingRedisCache(RedisCache):
+    def _forgive(self, operation: str, default: Any, call, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]
+        try:
+            return call(*args, **kwargs)
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable", extra={"operation": operation, "error": f"{type(exc).__name__}: {exc}"})
+            return default
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._forgive("get", default, super().get, key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = ..., version: int | None = None) -> None:  # type: ignore[override]
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        self._forgive("set", None, super().set, key, value, version=version, **kwargs)
+
+    def add(self, key: Any, value: Any, timeout: Any = ..., version: int | None = None) -> bool:  # type: ignore[override]
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return bool(self._forgive("add", False, super().add, key, value, version=version, **kwargs))
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return bool(self._forgive("delete", False, super().delete, key, version))
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        return self._forgive("get_many", {}, super().get_many, keys, version)
+
+    def set_many(self, data: Any, timeout: Any = ..., version: int | None = None) -> list[Any]:  # type: ignore[override]
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return self._forgive("set_many", [], super().set_many, data, version=version, **kwargs)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return self._forgive("incr", delta, super().incr, key, delta, version)
+
+    def touch(self, key: Any, timeout: Any = ..., version: int | None = None) -> bool:  # type: ignore[override]
+        kwargs = {} if timeout is ... else {"timeout": timeout}
+        return bool(self._forgive("touch", False, super().touch, key, version=version, **kwargs))
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return bool(self._forgive("has_key", False, super().has_key, key, version))
