@@ -72,8 +72,7 @@ def _search(*, user: User, term: str) -> Q:
     match = Q(current_version__prompt__icontains=term)
     if user.is_staff:
         match |= (Q(key__icontains=term) | Q(current_version__reference_answer__icontains=term)
-                  | Q(current_version__key_points__icontains=term)
-                  | Q(current_version__follow_up_hints__icontains=term))
+                  | Q(current_version__key_points__icontains=term))  # key points carry their follow-ups
     return match
 
 
