@@ -82,56 +82,48 @@ class QuestionVersion(models.Model):
         return f"{self.question.key} v{self.number}"
 
 
-class QuestionDraftJob(models.Model):
-    """A staff request to have the LLM draft questions for a skill; the drafts land in the review queue."""
+class StaffJob(models.Model):
+    """A piece of background work a staff member asked for, shown with its status on their page."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class QuestionDraftJob(StaffJob):
+    """A staff request to have the LLM draft questions for a skill; the drafts land in the review queue."""
 
     skill = models.ForeignKey("roadmap.Skill", on_delete=models.CASCADE, related_name="+")
     round = models.CharField(max_length=20, choices=InterviewRound.choices)
     difficulty = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
     count = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_count = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.count} × {self.skill_id} ({self.status})"
 
 
-class GradingEvaluation(models.Model):
+class GradingEvaluation(StaffJob):
     """One measurement of the rubric grader against the labelled corpus (data/grading_corpus), graded
     against the bank's current rubrics: agreement per split and per round, and the worst disagreements."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     corpus_version = models.CharField(max_length=40, blank=True)
     grader = models.CharField(max_length=120, blank=True, help_text="The grader and its calibration, as measured.")
     figures = models.JSONField(default=dict, blank=True, help_text="split -> the evaluation report (EvalReport.to_dict).")
     missing_questions = models.JSONField(default=list, blank=True, help_text="Corpus questions not in the bank.")
-    error = models.TextField(blank=True)
     duration_s = models.FloatField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"grading evaluation {self.pk} ({self.status}, corpus {self.corpus_version})"

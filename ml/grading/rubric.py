@@ -316,11 +316,12 @@ def _measure(
         ok_units: list[int] = []
         for n in (int(n) for n in np.argsort(-match[:, i], kind="stable")):
             value = float(match[n, i])
-            if value < params.lower:
-                break
-            # Every close unit can be evidence: the contradiction rules (negations, opposite words)
-            # misfire on correct paraphrases, so they inform the fitted model but never veto a point.
+            # Every unit can be evidence, best match first (whether the point is stated is the fitted
+            # model's call); the contradiction rules (negations, opposite words) misfire on correct
+            # paraphrases, so they inform the model but never veto a point.
             ok_units.append(n)
+            if value < params.lower:
+                continue
             if not contradicts(n, i):
                 best_ok = max(best_ok, value)
             elif len(item.units[n].members) == 1 and value > best_bad:
@@ -383,14 +384,18 @@ def _grade(measured: Measurement, params: RubricParams, model: GraderModel) -> G
         assigned[i] = n
         capacity[charged] -= 1
 
+    correctness = _clip(model.score(measured.answer_features))
+    # The checklist agrees with the score: the surer the model is that the whole answer is strong,
+    # the lower the bar for each point (at 95 about half the fitted threshold), so an excellent answer
+    # is not told it "missed" a point it states in its own words.
+    threshold = model.cover_threshold * (1 - 0.5 * correctness / 100)
     results: list[KeyPointResult] = []
     for i, kp in enumerate(key_points):
         n = assigned.get(i)
-        covered = bool(probability[i] >= model.cover_threshold and n is not None and item.units[n].quality >= 0.5)
+        covered = bool(probability[i] >= threshold and n is not None and item.units[n].quality >= 0.5)
         evidence = item.unit_text(item.units[n]) if covered and n is not None else None
         results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(float(probability[i]), 4), evidence, kp.id))
 
-    correctness = _clip(model.score(measured.answer_features))
     # "Your answer says the opposite" only where the contradicting sentence is squarely about the point
     # and the model is confident the point is not stated: a correct answer must never be told it
     # contradicts itself.

@@ -24,9 +24,12 @@ def _no_llm(monkeypatch) -> Iterator[None]:
 
 
 def strong_answer(interview: Interview) -> str:
-    """An answer that states every key point of the current question (or follow-up) in a sentence."""
+    """A strong answer to the current question: its reference answer, a full answer in an expert's own
+    words; to a follow-up, the probed key point stated plainly."""
     version = interview.current_version
     probed = set(interview.current_key_points)  # a follow-up probes key points by id
+    if not probed and len(version.reference_answer.split()) >= 40:
+        return version.reference_answer
     points = [kp for kp in version.key_points if not probed or kp["id"] in probed]
     return " ".join(kp["text"].rstrip(".") + "." for kp in points)
 

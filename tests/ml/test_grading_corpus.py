@@ -75,3 +75,7 @@ def test_every_question_of_the_bank_gives_its_own_reference_answer_90_or_more_wi
     grades = grade_many([(bank[k], bank[k].reference_answer) for k in keys], encoder=encoder)
     problems = [(k, g.score, g.flags) for k, g in zip(keys, grades, strict=True) if g.score < 90 or g.flags]
     assert problems == []
+    # ... and its checklist agrees: no point of its own rubric is reported missed.
+    missed = [(k, [r.id for r in g.key_points if not r.covered]) for k, g in zip(keys, grades, strict=True)
+              if not all(r.covered for r in g.key_points)]
+    assert missed == []

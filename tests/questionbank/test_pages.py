@@ -164,6 +164,13 @@ def test_question_page_shows_similar_questions_stats_and_the_playground(staff_cl
     assert 'data-testid="similar"' in page and "similarity" in page
     assert "Asked 1 time" in page and "mean score 80.0" in page and "flagged 100%" in page
     assert "Rubric playground" in page and "<strong>" in page  # the reference answer's Markdown
+    # Each key point is shown beside its own follow-up question.
+    version = bank_question.current_version
+    point = next(kp for kp in version.key_points if kp.get("follow_up"))
+    from django.utils.html import escape
+
+    row = page.split(escape(point["text"]), 1)[1].split("</tr>", 1)[0]
+    assert escape(point["follow_up"]) in row
 
 
 def test_playground_fragment_shows_covered_and_missed_points(staff_client, bank_question):
