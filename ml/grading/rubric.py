@@ -38,18 +38,15 @@ class TextEncoder(Protocol):
 
 @dataclass(frozen=True)
 class RubricParams:
-    """Thresholds of the rubric grader (cosine similarity of all-MiniLM-L6-v2 vectors).
-
-    Calibrated on data/grading_eval with `bench/grading_eval.py --calibrate`; see docs/grading.md.
-    """
+    """The fixed (not fitted) settings of the rubric grader, on all-MiniLM-L6-v2 cosines. What is
+    fitted lives in calibration.json (`ml.grading.model`); see docs/grading.md."""
 
     # Match score of a sentence for a key point (see `_match`): cosine relative to the reference
     # answer's cosine, blended with the share of the key point's content words the sentence uses.
     alpha: float = 0.4  # weight of the relative cosine; 1 - alpha goes to the word overlap
     default_reference_similarity: float = 0.65  # used when a question has no reference answer
-    lower: float = 0.05  # below: a sentence earns nothing for a key point
-    upper: float = 0.30  # at or above: full credit; linear in between
-    cover: float = 0.10  # a key point counts as covered from here
+    lower: float = 0.05  # a contradicting sentence matching a point less than this says nothing about it
+    upper: float = 0.30  # a contradicting sentence matching a point this well is squarely about it
     max_points_per_sentence: int = 2  # one sentence cannot cover everything by being a word salad
     contradiction_report_below: float = 0.3  # a contradiction is reported only under this coverage probability
     injection_penalty: int = 10  # points taken off when the answer addresses the grader
@@ -254,14 +251,6 @@ def _closer_member(
     if len(members) == 1:
         return members[0]
     return max(members, key=lambda k: (float(match[sentence_unit[k], i]) if k in sentence_unit else -9.0, -k))
-
-
-def _soft_credit(match: float, params: RubricParams) -> float:
-    if match >= params.upper:
-        return 1.0
-    if match <= params.lower:
-        return 0.0
-    return (match - params.lower) / (params.upper - params.lower)
 
 
 @dataclass
