@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +19,37 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.careers.models import InterviewRound
 from apps.core.exceptions import Conflict
 from apps.questionbank.models import GradingEvaluation, Question
 
 logger = logging.getLogger(__name__)
 
 CORPUS_DIR = Path(settings.BASE_DIR) / "data" / "grading_corpus"
-ROUND_LABELS = {"coding": "Coding", "ml_fundamentals": "ML fundamentals", "llm_deep_dive": "LLM deep dive",
-                "system_design": "System design", "behavioral": "Behavioral"}
 
 
 def grading_evaluation_request(*, user: Any) -> GradingEvaluation:
     """Queue a measurement (one at a time)."""
     from apps.questionbank import tasks
 
-    if GradingEvaluation.objects.filter(status__in=[GradingEvaluation.Status.QUEUED,
-                                                    GradingEvaluation.Status.RUNNING]).exists():
+    if grading_evaluation_in_progress() is not None:
         raise Conflict("A measurement is already running; its figures appear here when it finishes.")
     evaluation = GradingEvaluation.objects.create(created_by=user if getattr(user, "pk", None) else None)
     transaction.on_commit(lambda: tasks.grading_evaluation_task.delay(evaluation.pk))
     return evaluation
+
+
+# A measurement takes a minute or two; one queued or running longer than this was lost (no worker,
+# a killed worker) and no longer blocks a new one.
+IN_PROGRESS_FOR = timedelta(minutes=30)
+
+
+def grading_evaluation_in_progress() -> GradingEvaluation | None:
+    """The measurement queued or running now, if any (a failed one never blocks the next)."""
+    return GradingEvaluation.objects.filter(
+        status__in=[GradingEvaluation.Status.QUEUED, GradingEvaluation.Status.RUNNING],
+        created_at__gte=timezone.now() - IN_PROGRESS_FOR,
+    ).first()
 
 
 def grading_evaluation_execute(*, evaluation_id: int, corpus_dir: Path = CORPUS_DIR) -> GradingEvaluation:
@@ -103,7 +115,7 @@ def grading_quality_page(*, evaluation: GradingEvaluation | None) -> dict[str, A
     figures = evaluation.figures
     test = figures.get("test") or {}
     rounds = [
-        {"round": name, "label": ROUND_LABELS.get(name, name), **values}
+        {"round": name, "label": dict(InterviewRound.choices).get(name, name), **values}
         for name, values in (test.get("by_round") or {}).items()
     ]
     splits = [

@@ -306,7 +306,10 @@ def grading_quality(request: HttpRequest) -> HttpResponse:
             messages.info(request, exc.message)
         return redirect("questionbank:grading_quality")
     latest = GradingEvaluation.objects.filter(status=GradingEvaluation.Status.DONE).first()
-    pending = GradingEvaluation.objects.exclude(status=GradingEvaluation.Status.DONE).first()
+    failed = GradingEvaluation.objects.filter(status=GradingEvaluation.Status.FAILED).first()
+    if failed and latest and failed.created_at < latest.created_at:
+        failed = None  # a later measurement succeeded
     return render(request, "questionbank/grading_quality.html", {
-        "evaluation": latest, "pending": pending, **quality.grading_quality_page(evaluation=latest),
+        "evaluation": latest, "pending": quality.grading_evaluation_in_progress(), "failed": failed,
+        **quality.grading_quality_page(evaluation=latest),
     })

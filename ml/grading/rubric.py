@@ -290,7 +290,8 @@ def _measure(
     reference_vectors = (
         vectors[[index[reference.unit_text(u)] for u in reference.units]] if reference and reference.units else None
     )
-    reference_cos = reference_vectors @ _kp_vectors(item, index, vectors).T if reference_vectors is not None else None
+    kp_vectors = _kp_vectors(item, index, vectors)
+    reference_cos = reference_vectors @ kp_vectors.T if reference_vectors is not None else None
     match = _match(item, cosines, reference_cos.max(axis=0) if reference_cos is not None else None, params)
 
     def contradicts(n: int, i: int) -> bool:
@@ -323,7 +324,7 @@ def _measure(
     quality = np.array([u.quality for u in item.units], dtype=np.float64)
     flags_contradicted = np.array([i in contradicted for i in range(len(key_points))])
     kp_features, _ = key_point_features(
-        unit_vectors, quality, _kp_vectors(item, index, vectors), reference_vectors,
+        unit_vectors, quality, kp_vectors, reference_vectors,
         np.where(_contradiction_mask(item, contradicted, match), -1.0, match), flags_contradicted,
     )
     probability = model.key_point_probability(kp_features)
@@ -341,7 +342,7 @@ def _measure(
         reference_vectors=(vectors[[index[t] for t in reference_sentences]] if reference_sentences
                            else np.zeros((0, unit_vectors.shape[1]), dtype=np.float32)),
         key_point_texts=[kp.text for kp in key_points],
-        key_point_vectors=_kp_vectors(item, index, vectors),
+        key_point_vectors=kp_vectors,
         prompt_vector=vectors[index[question.prompt]],
     )
     measured.key_point_features, measured.probability, measured.coverage = kp_features, probability, coverage

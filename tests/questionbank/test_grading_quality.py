@@ -65,3 +65,16 @@ def test_a_measurement_shows_agreement_per_round_and_the_worst_disagreements(cli
     worst = test["worst"][0]
     assert f"Expert {worst['expert']}, grader {worst['grader']}" in page
     assert 'id="data-rounds"' in page and "chart-rounds" in page
+
+
+def test_a_failed_measurement_is_shown_and_does_not_block_the_next(client, staff_user, tmp_path):
+    (tmp_path / "splits.yaml").write_text("not: [valid")  # a broken corpus file
+    evaluation = GradingEvaluation.objects.create(created_by=staff_user)
+    quality.grading_evaluation_execute(evaluation_id=evaluation.pk, corpus_dir=tmp_path)
+    evaluation.refresh_from_db()
+    assert evaluation.status == "failed" and evaluation.error
+    client.force_login(staff_user)
+    page = client.get(URL).content.decode()
+    assert "failed:" in page and "disabled" not in page.split("Measure now")[0].rsplit("<button", 1)[-1]
+    client.post(URL)
+    assert GradingEvaluation.objects.filter(status="queued").count() == 1
