@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -217,7 +217,7 @@ def week_plan_for(
 
 
 def studied_hours_by_week(*, user: User, since: date, track_ids: list[int] | None = None) -> dict[date, float]:
-    """Estimated hours of the topics marked done, per week (Monday), from the week of `since` on (2 queries).
+    """Estimated hours of the topics marked done, per week (Monday), from the week of `since` on (one query).
 
     One row per topic and learner, so a topic counts once, in the week it was (last) marked done; a topic
     reopened or reset is no longer done and counts nowhere.
@@ -226,17 +226,19 @@ def studied_hours_by_week(*, user: User, since: date, track_ids: list[int] | Non
                                         completed_at__date__gte=week_start(since))
     if track_ids is not None:
         done = done.filter(topic__stage__track_id__in=track_ids)
-    rows = list(done.values_list("completed_at", "topic__estimated_hours", "topic__stage__track_id"))
-    if not rows:
-        return {}
-    shares = {
-        track.id: track_topic_share(track, track.topic_count)
-        for track in Track.objects.filter(id__in={r[2] for r in rows}).annotate(topic_count=Count("stages__topics"))
-    }
+    topics_in_track = (
+        Topic.objects.filter(stage__track_id=OuterRef("topic__stage__track_id")).order_by()
+        .values("stage__track_id").annotate(n=Count("id")).values("n")
+    )
+    rows = done.values_list(
+        "completed_at", "topic__estimated_hours", "topic__stage__track__duration_weeks",
+        "topic__stage__track__suggested_hours_per_week",
+    ).annotate(track_topics=Subquery(topics_in_track))
     hours: dict[date, float] = defaultdict(float)
-    for completed_at, estimated, track_id in rows:
+    for completed_at, estimated, weeks, pace, track_topics in rows:
         day = timezone.localtime(completed_at).date()
-        hours[week_start(day)] += float(estimated) if estimated else shares.get(track_id, DEFAULT_TOPIC_HOURS)
+        share = track_topic_share(Track(duration_weeks=weeks, suggested_hours_per_week=pace), track_topics or 0)
+        hours[week_start(day)] += float(estimated) if estimated else share
     return {week: round(h, 1) for week, h in hours.items()}
 
 
