@@ -161,14 +161,6 @@ class WeekPlan:
     def due_hours(self) -> float:
         return round(sum(t.due_hours for t in self.tracks), 1)
 
-    @property
-    def status(self) -> str:
-        statuses = {t.status for t in self.tracks}
-        for status in ("behind", "on track", "ahead", "done"):
-            if status in statuses:
-                return status
-        return ""
-
 
 def track_week(plan: TrackPlan, *, today: date) -> TrackWeek:
     enrollment = plan.enrollment
