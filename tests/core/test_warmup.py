@@ -77,7 +77,7 @@ def _child_env(**extra: str) -> dict[str, str]:
     }
 
 
-def _wait(condition, what: str, timeout: float = 120.0) -> None:  # noqa: ANN001
+def _wait(condition, what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
