@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.exceptions import ApplicationError
@@ -271,11 +272,12 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "questionbank/delete_confirm.html", {
             "question": question, "referenced": selectors.version_is_referenced(question=question),
         })
+    title = Truncator(question.current_version.prompt if question.current_version else question.key).chars(80)
     outcome = services.question_delete(question=question, user=request.user)
     if outcome == "deleted":
-        messages.success(request, f"Question {question.key} deleted.")
+        messages.success(request, f"Question “{title}” deleted.")
     else:
-        messages.success(request, f"Question {question.key} has answers, so it was retired instead of deleted.")
+        messages.success(request, f"Question “{title}” has answers, so it was retired instead of deleted.")
     return redirect("questionbank:list")
 
 
