@@ -177,3 +177,15 @@ def test_skills_page_lists_skills_by_name_with_their_import_ids(staff_client, cl
     assert "<h2>" in page and "Vector databases" in page and "<code>vector-databases</code>" in page
     client.force_login(user)
     assert client.get("/questions/skills/").status_code == 404
+
+
+@pytest.mark.parametrize("tagged", [1, 15])
+def test_skills_page_queries_do_not_grow_with_the_questions(tagged, client, staff_user, django_assert_max_num_queries):
+    for n in range(tagged):
+        make_question(user=staff_user, prompt=f"Question {n} about choosing a vector database for a chatbot.")
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(5):
+        page = client.get("/questions/skills/")
+    expected = Question.objects.bank().filter(skills__slug="vector-databases").count()
+    assert expected >= tagged and page.status_code == 200
+    assert f'?skill=vector-databases">{expected}<' in page.content.decode()
