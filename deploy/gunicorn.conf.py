@@ -14,3 +14,10 @@ max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker) -> None:
+    """Load the models in each web worker before it takes requests (MODEL_WARMUP=0 switches it off)."""
+    from apps.core.warmup import warm_process
+
+    warm_process("web")

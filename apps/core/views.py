@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from apps.core.health import health_report, health_summary
 from apps.core.selectors import home_summary_for
+from apps.core.warmup import warmup_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,7 +48,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report()
     body: dict[str, object] = health_summary(report)
     if _is_staff_caller(request):
-        body |= {"details": report, "llm_backend": settings.LLM_BACKEND}
+        body |= {"details": report, "llm_backend": settings.LLM_BACKEND, "models": warmup_report()}
     return JsonResponse(body, status=200 if report["database"] == "ok" else 503)
 
 
@@ -57,7 +58,8 @@ def health_page(request: HttpRequest) -> HttpResponse:
     """The operations page: each component with its full result."""
     report = health_report()
     rows = [{"name": name, "ok": result == "ok", "detail": result} for name, result in report.items()]
-    return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND},
+    return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND,
+                                                "models": warmup_report()},
                   status=200 if report["database"] == "ok" else 503)
 
 

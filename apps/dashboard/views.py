@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.dashboard import activity as activity_selectors
-from apps.dashboard import selectors
+from apps.dashboard import cohort, selectors
 from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
 
 
@@ -61,7 +61,14 @@ def set_target_role(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:learner")
 
 
-@staff_member_required
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    overview = selectors.cohort_overview()
-    return render(request, "dashboard/admin.html", {"o": overview, "llm": selectors.llm_status()})
+    """Staff only: visitors are sent to sign in, learners get a 404 (the page does not exist for them)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "account_login")
+    if not request.user.is_staff:
+        raise Http404
+    period = cohort.period_from(request.GET.get("period"))
+    return render(request, "dashboard/admin.html", {
+        "o": selectors.cohort_overview(), "llm": selectors.llm_status(),
+        "c": cohort.cohort_period(period=period), "periods": [(v, label) for v, (label, _) in cohort.PERIODS.items()],
+    })

@@ -113,6 +113,7 @@ class BulkStatusForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(required=False, help_text="A .json list of questions or a .csv (see the columns below).")
     payload = forms.CharField(required=False, widget=forms.HiddenInput)
+    lines = forms.CharField(required=False, widget=forms.HiddenInput)  # the CSV line of each row, for the report
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:

@@ -117,3 +117,19 @@ def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
             ),
         })
     return out.getvalue()
+
+
+def csv_row_lines(data: bytes) -> list[int]:
+    """The file line each CSV row starts on (row 1 is the first after the header), so an import report can
+    say "line 7" for a row whose cells span several lines. Empty for text that is not readable CSV."""
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        next(reader, None)  # the header
+        lines: list[int] = []
+        start = reader.line_num + 1
+        for _ in reader:
+            lines.append(start)
+            start = reader.line_num + 1
+    except (UnicodeDecodeError, csv.Error):
+        return []
+    return lines

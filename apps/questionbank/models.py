@@ -73,6 +73,9 @@ class QuestionVersion(models.Model):
     reference_answer = models.TextField(blank=True, help_text="Markdown.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    restored_from = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number of the older version this one restored (`versions.py`)."
+    )
 
     class Meta:
         ordering = ["question", "-number"]

@@ -270,10 +270,11 @@ def questions_export_rows(*, user: User, **filters: Any) -> list[dict[str, Any]]
 
 
 def draft_review_queue() -> QuerySet[Question]:
-    """LLM-drafted questions waiting for a staff decision."""
+    """Every draft of the bank waiting for a staff decision (written by staff, imported or LLM-drafted),
+    newest first; the creator is loaded for the "by" line."""
     return _with_rubric(
-        Question.objects.filter(status=Question.Status.DRAFT, source=Question.Source.LLM_DRAFTED)
-    ).order_by("-created_at")
+        Question.objects.bank().filter(status=Question.Status.DRAFT)
+    ).select_related("created_by").order_by("-created_at")
 
 
 def draft_jobs_recent(*, limit: int = 10) -> list[QuestionDraftJob]:
@@ -289,3 +290,17 @@ def skill_get(*, slug: str) -> Skill:
 
 def skill_choices() -> list[tuple[str, str]]:
     return list(Skill.objects.order_by("name").values_list("slug", "name"))
+
+
+def skills_by_category() -> list[tuple[str, list[Skill]]]:
+    """Every skill with `bank_questions` (how many bank questions are tagged with it), grouped by category:
+    one query whatever the number of skills."""
+    skills = (
+        Skill.objects.select_related("category")
+        .annotate(bank_questions=Count("questions", filter=~Q(questions__source=Question.Source.RESUME)))
+        .order_by("category__order", "category__name", "name")
+    )
+    groups: dict[str, list[Skill]] = {}
+    for skill in skills:
+        groups.setdefault(skill.category.name, []).append(skill)
+    return list(groups.items())

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from apps.careers.models import InterviewRound
 from apps.questionbank.models import Question
@@ -223,7 +224,10 @@ def clean_skill_slugs(value: Any, known: set[str] | None) -> list[str]:
     if known is not None:
         unknown = [s for s in slugs if s not in known]
         if unknown:
-            raise ValidationError(f"Unknown skill(s): {', '.join(unknown)}. See GET /api/v1/skills/.")
+            raise ValidationError(
+                f"Unknown skill(s): {', '.join(unknown)}. Use a skill id from the question bank's Skills page "
+                f"({reverse('questionbank:skills')})."
+            )
     return slugs
 
 

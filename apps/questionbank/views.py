@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.exceptions import ApplicationError
-from apps.questionbank import selectors, services
+from apps.questionbank import duplicates, selectors, services, versions
 from apps.questionbank.forms import (
     BulkStatusForm,
     DraftRequestForm,
@@ -27,7 +28,7 @@ from apps.questionbank.forms import (
     QuestionForm,
     TryForm,
 )
-from apps.questionbank.interchange import CSV_COLUMNS, rows_from_json, rows_from_upload
+from apps.questionbank.interchange import CSV_COLUMNS, csv_row_lines, rows_from_json, rows_from_upload
 from apps.questionbank.models import Question
 from apps.questionbank.rendering import render_markdown
 
@@ -155,6 +156,19 @@ def _question_form(request: HttpRequest, *, question: Question | None) -> HttpRe
 
 @staff_page
 @require_POST
+def prompt_duplicates(request: HttpRequest) -> HttpResponse:
+    """htmx, as staff type a prompt: the bank's nearest questions with their similarity (nothing is stored)."""
+    exclude = None
+    if question_id := _int(request.POST.get("question")):
+        exclude = _question(request, question_id)
+    check = duplicates.prompt_check(prompt=request.POST.get("prompt", ""), exclude=exclude)
+    return render(request, "questionbank/_duplicates.html", {
+        "check": check, "near_duplicate": selectors.NEAR_DUPLICATE_SIMILARITY,
+    })
+
+
+@staff_page
+@require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the reference answer as it will be shown (rendered and sanitised)."""
     return render(request, "questionbank/_preview.html",
@@ -213,6 +227,37 @@ def question_history(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@staff_page
+def question_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """GET: what restoring version `number` would change, with a confirm button; POST: restore it as a new version."""
+    question = _question(request, pk)
+    try:
+        version = versions.question_version_get(question=question, number=number)
+    except ApplicationError:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            restored = versions.question_version_restore(question=question, number=number, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Version {number} restored as version {restored.number}.")
+        return redirect("questionbank:history", pk=question.pk)
+    current = question.current_version
+    return render(request, "questionbank/restore_confirm.html", {
+        "question": question, "version": version, "current": current,
+        "diff": selectors.version_diff(old=current, new=version) if current else [],
+    })
+
+
+def _int_list(value: str | None) -> list[int]:
+    try:
+        parsed = json.loads(value or "[]")
+    except json.JSONDecodeError:
+        return []
+    return parsed if isinstance(parsed, list) and all(isinstance(n, int) for n in parsed) else []
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -227,11 +272,12 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "questionbank/delete_confirm.html", {
             "question": question, "referenced": selectors.version_is_referenced(question=question),
         })
+    title = Truncator(question.current_version.prompt if question.current_version else question.key).chars(80)
     outcome = services.question_delete(question=question, user=request.user)
     if outcome == "deleted":
-        messages.success(request, f"Question {question.key} deleted.")
+        messages.success(request, f"Question “{title}” deleted.")
     else:
-        messages.success(request, f"Question {question.key} has answers, so it was retired instead of deleted.")
+        messages.success(request, f"Question “{title}” has answers, so it was retired instead of deleted.")
     return redirect("questionbank:list")
 
 
@@ -246,9 +292,12 @@ def question_import(request: HttpRequest) -> HttpResponse:
         try:
             if form.cleaned_data.get("file"):
                 upload = form.cleaned_data["file"]
-                _, rows = rows_from_upload(name=upload.name or "", data=upload.read())
+                data = upload.read()
+                file_format, rows = rows_from_upload(name=upload.name or "", data=data)
+                lines = csv_row_lines(data) if file_format == "csv" else []
             else:
                 rows = rows_from_json(json.loads(form.cleaned_data["payload"]))
+                lines = _int_list(form.cleaned_data.get("lines"))
         except (ApplicationError, json.JSONDecodeError) as exc:
             form.add_error("file" if form.cleaned_data.get("file") else None,
                            getattr(exc, "message", "The upload could not be read; choose the file again."))
@@ -258,10 +307,19 @@ def question_import(request: HttpRequest) -> HttpResponse:
         if confirmed:
             messages.success(request, f"Imported: {report.count('created')} created, {report.count('updated')} "
                                       f"updated, {report.count('skipped')} unchanged, {len(report.errors)} with errors.")
+        line_of = dict(enumerate(lines, start=1)) if len(lines) == len(rows) else {}
         context.update({"report": report, "summary": report.as_dict(), "payload": json.dumps(rows),
-                        "confirmed": confirmed})
+                        "confirmed": confirmed, "lines": json.dumps(list(line_of.values())),
+                        "rows": [(row, line_of.get(row.row)) for row in report.rows]})
     return render(request, "questionbank/import.html", context,
                   status=400 if request.method == "POST" and form.errors else 200)
+
+
+@staff_page
+@require_GET
+def skill_list(request: HttpRequest) -> HttpResponse:
+    """The skills questions can be tagged with, by category, with the id that imports and the API use."""
+    return render(request, "questionbank/skills.html", {"categories": selectors.skills_by_category()})
 
 
 # --- LLM drafts and the review queue -----------------------------------------------------------------

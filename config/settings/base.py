@@ -262,6 +262,9 @@ CELERY_TASK_ROUTES = {
 # Redis redelivers an unacknowledged task after this long (a worker killed mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Each worker child loads the models in worker_process_init (apps/core/warmup.py) before it reports itself
+# up; Celery kills a child that has not done so after 4 s by default, a load takes 6-20 s on 2 cores.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = float(env("CELERY_WORKER_PROC_ALIVE_TIMEOUT", "120"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-answers": {

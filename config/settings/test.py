@@ -24,4 +24,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Parallel pytest processes share the test Redis; a key prefix keeps their queues apart.
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"t{os.getpid()}:"}
-CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"t{os.getpid()}"}}  # noqa: F405
+# TEST_CACHE_PREFIX lets a web or worker process a test starts share the test's cache (tests/core/test_warmup.py).
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": os.environ.get("TEST_CACHE_PREFIX", f"t{os.getpid()}")}}  # noqa: F405

@@ -116,7 +116,7 @@ def test_near_duplicate_warning_requires_save_anyway(staff_client, bank_question
     warned = staff_client.post("/questions/new/", duplicate)
     content = warned.content.decode()
     assert warned.status_code == 200 and 'data-testid="duplicate-warning"' in content
-    assert BANK_KEY in content and "Save anyway" in content
+    assert f"/questions/{bank_question.pk}/" in content and "Save anyway" in content
     assert Question.objects.count() == before
     saved = staff_client.post("/questions/new/", {**duplicate, "confirm_duplicate": "1"})
     assert saved.status_code == 302 and Question.objects.count() == before + 1
