@@ -229,6 +229,13 @@ def review_due_count(*, user: User) -> int:
     return ReviewItem.objects.filter(user=user, status=ReviewItem.Status.ACTIVE, due_on__lte=review_today()).count()
 
 
+def review_item_get_for(*, user: User, item_id: int) -> ReviewItem:
+    item = ReviewItem.objects.filter(pk=item_id, user=user).select_related("question_version__question").first()
+    if item is None:
+        raise NotFound("Review item not found.")
+    return item
+
+
 def review_attempt_get_for(*, user: User, attempt_id: int) -> ReviewAttempt:
     attempt = (
         ReviewAttempt.objects.filter(pk=attempt_id, item__user=user)
