@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.dashboard import selectors
+from apps.interviews.review import review_due_count
 
 
 def _int(value: str | None) -> int | None:
@@ -22,6 +23,7 @@ def _int(value: str | None) -> int | None:
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     roles = selectors.target_roles_for(user=request.user, role_id=_int(request.GET.get("role")))
     context: dict = {"roles_to_pick": JobRole.objects.filter(is_posting=False).order_by("title")}
+    context["reviews_due"] = review_due_count(user=request.user)  # apps/interviews/review.py
     if roles:
         role = roles[0]
         result = selectors.readiness_for(user=request.user, role=role)
