@@ -170,6 +170,7 @@ def disputed_questions() -> list[QuestionDisputes]:
     """Questions with disputes, those with the most open ones first (one query)."""
     rows = (
         Question.objects.filter(versions__answers__disputes__isnull=False)
+        .select_related("current_version")
         .annotate(
             open_count=Count("versions__answers__disputes", filter=Q(versions__answers__disputes__status="open"), distinct=True),
             total=Count("versions__answers__disputes", distinct=True),
