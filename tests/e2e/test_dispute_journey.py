@@ -2,6 +2,7 @@
 report and in their list of disputes (Chromium, phone width for the learner)."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from tests.factories import PASSWORD
 from tests.interviews.conftest import WEAK_ANSWER, answer_and_grade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def _sign_in(page, user) -> None:
@@ -62,6 +65,9 @@ def test_dispute_from_learner_to_staff_regrade_and_back(catalog_committed, brows
     assert page.get_by_test_id("report-dispute-status").first.inner_text() == "Dispute: Regraded"
     assert page.get_by_test_id("report-score").inner_text() == "55"
     page.get_by_test_id("report-entry").first.locator("summary").click()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "interview-report-390.png"), full_page=True)
+    staff_page.screenshot(path=str(SHOTS / "staff-disputes-1280.png"), full_page=True)
     outcome = page.get_by_test_id("report-dispute-outcome").first.inner_text()
     assert f"regraded from {answer.score} to 55" in outcome and "Fair point" in outcome
     page.goto("/interviews/disputes/")
