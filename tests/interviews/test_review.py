@@ -169,3 +169,24 @@ def test_review_page_query_count_does_not_grow(client, user, settings, interview
     client.force_login(user)
     with django_assert_max_num_queries(5):  # session, user, due, upcoming, recent answers
         assert client.get(reverse("interviews:review")).status_code == 200
+
+
+def test_api_due_items_answer_and_result_other_learners_get_404(api, other_api, user, settings):
+    items = _missed(user, settings)
+    _on(settings, DAY0)
+    assert api.get(reverse("api-reviews-due")).json() == []
+    _on(settings, DAY0 + dt.timedelta(days=1))
+    due = api.get(reverse("api-reviews-due")).json()
+    assert [d["id"] for d in due] == [i.pk for i in items] and due[0]["prompt"] == review.review_prompt(items[0])
+    url = reverse("api-review-answers", args=[items[0].pk])
+    assert other_api.post(url, {"text": "mine"}, format="json").status_code == 404
+    assert api.post(url, {"text": ""}, format="json").status_code == 400
+    assert api.post(url, {"text": "x" * 5001}, format="json").status_code == 400
+    response = api.post(url, {"text": _point_text(items[0])}, format="json")
+    assert response.status_code == 202 and response.json()["grading_status"] == "pending"
+    assert api.post(url, {"text": "again"}, format="json").status_code == 409  # still being graded
+    attempt_id = response.json()["id"]
+    review.review_attempt_grade(attempt_id=attempt_id)  # what the worker does
+    result = api.get(reverse("api-review-attempt", args=[attempt_id])).json()
+    assert result["covered"] is True and result["next_due_on"] == "2026-03-06"
+    assert other_api.get(reverse("api-review-attempt", args=[attempt_id])).status_code == 404
