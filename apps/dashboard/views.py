@@ -10,6 +10,7 @@ from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.dashboard import activity as activity_selectors
 from apps.dashboard import cohort, selectors
+from apps.interviews.review import review_due_count
 from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
 
 
@@ -25,6 +26,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
     roles = selectors.target_roles_for(user=request.user, role_id=_int(request.GET.get("role")))
     context: dict = {"roles_to_pick": JobRole.objects.filter(is_posting=False).order_by("title")}
     context["week_plan"] = week_plan_for(user=request.user)
+    context["reviews_due"] = review_due_count(user=request.user)  # apps/interviews/review.py
     if roles:
         role = roles[0]
         result = selectors.readiness_for(user=request.user, role=role)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.interviews.models import Answer, Interview
+from apps.interviews.models import Answer, Dispute, Interview, ReviewAttempt, ReviewItem
 
 
 class AnswerInline(admin.TabularInline):
@@ -39,3 +39,29 @@ class AnswerAdmin(admin.ModelAdmin):
         for answer_id in queryset.values_list("pk", flat=True):
             tasks.answer_grade_task.delay(answer_id, force=True)
         self.message_user(request, f"Queued {queryset.count()} answer(s) for grading.")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    """Read-mostly: disputes are resolved on the staff disputes page (it regrades and rebuilds reports)."""
+
+    list_display = ["id", "user", "answer", "key_point_id", "status", "original_score", "corrected_score", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "answer__question_version__question__key"]
+    raw_id_fields = ["answer", "user", "resolved_by"]
+    readonly_fields = ["original_score", "original_covers", "created_at", "resolved_at"]
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "question", "key_point_id", "step", "due_on", "status"]
+    list_filter = ["status", "step"]
+    search_fields = ["user__email", "question__key"]
+    raw_id_fields = ["user", "question", "question_version", "source_answer"]
+
+
+@admin.register(ReviewAttempt)
+class ReviewAttemptAdmin(admin.ModelAdmin):
+    list_display = ["id", "item", "answered_on", "grading_status", "covered", "next_due_on"]
+    list_filter = ["grading_status", "covered"]
+    raw_id_fields = ["item"]

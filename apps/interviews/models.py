@@ -192,3 +192,124 @@ class Answer(models.Model):
         if self.grading_status == self.GradingStatus.PROVISIONAL:
             return 5
         return None
+
+
+class Dispute(models.Model):
+    """A learner says one key point of a graded answer was misjudged; staff resolve it.
+
+    The expert's verdict (`corrected_covers`, `corrected_score`) is kept with the resolution so that
+    resolved disputes can be exported as labelled examples for the grading corpus.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        REGRADED = "regraded", "Regraded"
+        RUBRIC_FIXED = "rubric_fixed", "Rubric fixed"
+        REJECTED = "rejected", "Grade kept"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="disputes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_disputes")
+    key_point_id = models.CharField(max_length=20, help_text="The key point the learner says was misjudged.")
+    key_point_text = models.CharField(max_length=1000, help_text="Its text when the dispute was opened.")
+    graded_covered = models.BooleanField(help_text="The grader's verdict on that key point (the one disputed).")
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    original_score = models.PositiveSmallIntegerField()
+    original_covers = models.JSONField(default=list, blank=True, help_text="Ids of the key points graded covered.")
+    corrected_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    corrected_covers = models.JSONField(default=list, blank=True, help_text="Ids of the key points staff judged covered.")
+    resolution_note = models.TextField(max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["answer"], condition=models.Q(status="open"), name="dispute_one_open_per_answer"),
+            models.CheckConstraint(
+                condition=models.Q(status="open", resolved_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(resolved_at__isnull=False, corrected_score__isnull=False)),
+                name="dispute_resolved_has_verdict",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(corrected_score__isnull=True) | models.Q(corrected_score__lte=100),
+                name="dispute_corrected_score_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute #{self.pk} on answer {self.answer_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ReviewItem(models.Model):
+    """A key point the learner missed, asked again on a spaced schedule (1, 3, 7, 14 days)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Scheduled"
+        LEARNED = "learned", "Learned"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_items")
+    question = models.ForeignKey("questionbank.Question", on_delete=models.CASCADE, related_name="+")
+    question_version = models.ForeignKey("questionbank.QuestionVersion", on_delete=models.PROTECT, related_name="+")
+    key_point_id = models.CharField(max_length=20)
+    source_answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.PositiveSmallIntegerField(default=0, help_text="Index into the schedule: 0 → 1 day, 1 → 3, 2 → 7, 3 → 14.")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    missed_on = models.DateField(help_text="The last day the key point was missed (the schedule restarts there).")
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["user", "status", "due_on"], name="review_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question", "key_point_id"], name="review_one_item_per_key_point"),
+            models.CheckConstraint(condition=models.Q(step__lte=3), name="review_step_0_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review {self.question_id}/{self.key_point_id} for {self.user_id} (due {self.due_on})"
+
+
+class ReviewAttempt(models.Model):
+    """One answer to a review prompt, graded in the background like an interview answer."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="attempts")
+    text = models.TextField(max_length=5000)
+    answered_on = models.DateField(help_text="The learner's day of the attempt (the schedule counts from it).")
+    grading_status = models.CharField(
+        max_length=12, choices=Answer.GradingStatus.choices, default=Answer.GradingStatus.PENDING
+    )
+    covered = models.BooleanField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    feedback = models.TextField(blank=True)
+    grade = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_due_on = models.DateField(null=True, blank=True, help_text="When the item comes back (empty once learned).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=100), name="review_attempt_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review attempt #{self.pk} ({self.grading_status})"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.grading_status in (Answer.GradingStatus.GRADED, Answer.GradingStatus.FAILED)

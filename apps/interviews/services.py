@@ -22,6 +22,7 @@ from apps.careers.models import Company, InterviewRound, JobRole
 from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.interviews import selectors
 from apps.interviews.models import LOOP, Answer, Interview, ProjectQuestionStatus
+from apps.interviews.study_links import link_gap_topics
 from apps.questionbank.models import Question, QuestionVersion
 from apps.roadmap.models import Topic, TopicProgress
 
@@ -431,6 +432,9 @@ def _grading_failed(answer_id: int, exc: Exception) -> None:
 
 def _after_grade(answer: Answer) -> None:
     """A grade (or a final failure) is in: let the interviewer go on, refresh a finished report."""
+    from apps.interviews.review import review_items_from_answer
+
+    review_items_from_answer(answer_id=answer.pk)  # missed key points join the review queue
     interview = Interview.objects.get(pk=answer.interview_id)
     if interview.awaiting_answer_id == answer.pk:
         interview_advance(interview_id=interview.pk)
@@ -663,7 +667,7 @@ def interview_report_build(*, interview: Interview) -> dict[str, Any]:
         {**s, "missed_key_points": list(dict.fromkeys(skill_missed[s["slug"]]))[:5], "topics": []}
         for s in by_skill if s["score"] < GAP_SCORE
     ]
-    _link_topics(gaps, user_id=interview.user_id)
+    link_gap_topics(gaps, user_id=interview.user_id)  # apps/interviews/study_links.py
     score = round(sum(scored) / len(scored)) if scored else None
     return {
         "score": score,
@@ -677,29 +681,6 @@ def interview_report_build(*, interview: Interview) -> dict[str, Any]:
         "next_steps": _next_steps(interview, score, gaps),
         "questions": questions,
     }
-
-
-def _link_topics(gaps: list[dict[str, Any]], *, user_id: int) -> None:
-    """Attach to each gap up to three roadmap topics that teach the skill, unfinished ones first."""
-    if not gaps:
-        return
-    slugs = [g["slug"] for g in gaps]
-    topics = (
-        Topic.objects.filter(skills__slug__in=slugs)
-        .select_related("stage__track")
-        .prefetch_related("skills")
-        .distinct()
-        .order_by("stage__track__order", "stage__order", "order")
-    )
-    done = set(TopicProgress.objects.filter(user_id=user_id, status=TopicProgress.Status.DONE).values_list("topic_id", flat=True))
-    by_skill: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for topic in topics:
-        entry = {"id": topic.pk, "title": topic.title, "track": topic.stage.track.slug, "done": topic.pk in done}
-        for skill in topic.skills.all():
-            if skill.slug in slugs:
-                by_skill[skill.slug].append(entry)
-    for gap in gaps:
-        gap["topics"] = sorted(by_skill[gap["slug"]], key=lambda t: t["done"])[:3]
 
 
 def _next_steps(interview: Interview, score: int | None, gaps: list[dict[str, Any]]) -> list[str]:

@@ -6,7 +6,7 @@ Queues (config/settings/base.py): `answer_grade_task` → grading (CPU, the rubr
 
 from celery import shared_task
 
-from apps.interviews import services
+from apps.interviews import review, services
 from ml.llm.base import LLMTimeout, LLMUnavailable
 
 
@@ -48,3 +48,13 @@ def requeue_stuck_answers_task(older_than_minutes: int | None = None) -> int:
 def interview_project_question_task(self, interview_id: int) -> None:  # type: ignore[no-untyped-def]
     services.interview_project_question_write(interview_id=interview_id,
                                               final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90, queue="grading",
+    autoretry_for=(Exception,), retry_backoff=2, retry_backoff_max=60, retry_jitter=False, max_retries=4,
+)
+def review_attempt_grade_task(self, attempt_id: int) -> None:  # type: ignore[no-untyped-def]
+    # A review prompt's answer, graded like an interview answer (the rubric on the grading queue).
+    review.review_attempt_grade(attempt_id=attempt_id)
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.interviews import views
+from apps.interviews import dispute_views, review_views, views
 
 app_name = "interviews"
 urlpatterns = [
@@ -13,4 +13,14 @@ urlpatterns = [
     path("<int:interview_id>/finish/", views.interview_finish, name="finish"),
     path("<int:interview_id>/report/", views.interview_report, name="report"),
     path("answers/<int:answer_id>/", views.answer_status, name="answer_status"),
+    path("answers/<int:answer_id>/dispute/", dispute_views.dispute_create, name="dispute_create"),
+    path("disputes/", dispute_views.dispute_list, name="disputes"),
+    path("disputes/staff/", dispute_views.staff_dispute_questions, name="staff_disputes"),
+    path("disputes/staff/export.yaml", dispute_views.staff_disputes_export, name="staff_disputes_export"),
+    path("disputes/staff/questions/<int:question_id>/", dispute_views.staff_question_disputes,
+         name="staff_question_disputes"),
+    path("disputes/staff/<int:dispute_id>/resolve/", dispute_views.staff_dispute_resolve, name="staff_dispute_resolve"),
+    path("review/", review_views.review_page, name="review"),
+    path("review/<int:item_id>/answer/", review_views.review_answer, name="review_answer"),
+    path("review/attempts/<int:attempt_id>/", review_views.review_attempt_status, name="review_attempt"),
 ]

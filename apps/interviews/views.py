@@ -9,31 +9,39 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.exceptions import ApplicationError, NotFound
-from apps.interviews import selectors, services
+from apps.interviews import disputes, selectors, services
 from apps.interviews.forms import AnswerForm, InterviewStartForm
-from apps.interviews.models import Answer, Interview
+from apps.interviews.models import ROUND_CHOICES, Answer, Interview
+from apps.interviews.review import review_due_count
 from apps.questionbank.models import Question
 from apps.resumes.selectors import resume_get
 from apps.roadmap.models import Topic
 
 # Returned to htmx pollers when nothing changed: no swap, no screen-reader re-announcement.
 NOTHING_NEW = 204
+# The report's one-word verdict per answer (the same thresholds as strengths and gaps).
+REPORT_STRONG, REPORT_PARTIAL = services.STRENGTH_SCORE, 50
 
 
 @login_required
 def interview_list(request: HttpRequest) -> HttpResponse:
     interviews, trend, by_round = selectors.interview_history_for(user=request.user)
+    labels = dict(ROUND_CHOICES)
+    rounds = {i.pk: i for i in interviews}
+    trend_data = [
+        {"date": p.label, "score": p.score, "round": _interview_label(rounds[p.interview_id], labels)} for p in trend
+    ]
     return render(request, "interviews/list.html", {
-        "interviews": interviews, "trend": trend, "trend_svg": _trend_points(trend), "by_round": by_round,
+        "interviews": interviews, "trend": trend, "trend_data": trend_data,
+        "by_round": [(labels.get(name, name), value) for name, value in by_round.items()],
+        "reviews_due": review_due_count(user=request.user),
     })
 
 
-def _trend_points(trend: list[selectors.HistoryPoint]) -> str:
-    """SVG polyline points for the score trend (x: interview, y: score 0-100 in a 100×40 box)."""
-    if len(trend) < 2:
-        return ""
-    step = 100 / (len(trend) - 1)
-    return " ".join(f"{i * step:.1f},{40 - p.score * 0.4:.1f}" for i, p in enumerate(trend))
+def _interview_label(interview: Interview, labels: dict[str, str]) -> str:
+    if interview.kind == Interview.Kind.TOPIC_CHECK:
+        return f"Topic check: {interview.topic.title}" if interview.topic else "Topic check"
+    return labels.get(interview.round, interview.round)
 
 
 @login_required
@@ -179,6 +187,33 @@ def interview_report(request: HttpRequest, interview_id: int) -> HttpResponse:
     report = interview.report
     if request.htmx and request.GET.get("pending") and str(report.get("pending", 0)) == request.GET["pending"]:
         return HttpResponse(status=NOTHING_NEW)
+    questions = report.get("questions", [])
+    latest = disputes.disputes_by_answer(answer_ids=[
+        entry["id"] for q in questions for entry in (q["answer"], q.get("follow_up")) if entry
+    ])
     return render(request, "interviews/report.html", {
         "interview": interview, "report": report, "statuses": Answer.GradingStatus,
+        "questions": [_with_disputes(q, latest) for q in questions],
+        "ended_early": report.get("answered", 0) < interview.num_questions,
     })
+
+
+def _with_disputes(question: dict, latest: dict) -> dict:
+    """A report question with each answer's verdict and latest dispute (shown in its summary)."""
+    entries = {"answer": _entry(question["answer"], latest)}
+    if question.get("follow_up"):
+        entries["follow_up"] = _entry(question["follow_up"], latest)
+    return {**question, **entries, "verdict": _verdict(question.get("score"), question["answer"]["grading_status"])}
+
+
+def _entry(entry: dict, latest: dict) -> dict:
+    return {**entry, "dispute": latest.get(entry["id"]), "verdict": _verdict(entry.get("score"), entry["grading_status"]),
+            "points_total": len(entry.get("covered", [])) + len(entry.get("missed", []))}
+
+
+def _verdict(score: int | None, status: str) -> str:
+    if status in (Answer.GradingStatus.PENDING, Answer.GradingStatus.GRADING):
+        return "Being graded"
+    if status == Answer.GradingStatus.FAILED or score is None:
+        return "Not graded"
+    return "Strong" if score >= REPORT_STRONG else "Partial" if score >= REPORT_PARTIAL else "Needs work"

@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "ResumeStatusEnum": "apps.resumes.models.Resume.Status",
         "InterviewStatusEnum": "apps.interviews.models.Interview.Status",
         "GradingStatusEnum": "apps.interviews.models.Answer.GradingStatus",
+        "DisputeStatusEnum": "apps.interviews.models.Dispute.Status",
     },
 }
 

@@ -138,7 +138,10 @@ def test_history_lists_interviews_with_scores_trend_and_resume(browser, user):
     assert reverse("interviews:detail", args=[active.pk]) in html and "Resume" in html
     for interview in finished:
         assert reverse("interviews:report", args=[interview.pk]) in html
-    assert "<polyline" in html and "Scores of your finished interviews" in html
+    # The trend is drawn by Chart.js from the embedded JSON, with the same scores in a table.
+    assert 'id="chart-trend"' in html and 'id="data-trend"' in html and "vendor/chart.umd.min.js" in html
+    assert "Scores as a table" in html and html.count("<tr><td>") == 2
+    assert "ml_fundamentals" not in html and "ML fundamentals" in html  # round labels, not ids
 
 
 @pytest.mark.parametrize("size", [2, 8])
@@ -148,7 +151,7 @@ def test_history_page_query_count_is_bounded(browser, user, size, django_assert_
         if n % 2:
             answer_and_grade(interview)
             services.interview_finish(interview=interview)
-    with django_assert_max_num_queries(4):  # session, user, interviews (3 today)
+    with django_assert_max_num_queries(5):  # session, user, interviews, reviews due (4 today)
         response = browser.get(reverse("interviews:list"))
     assert response.status_code == 200
 

@@ -20,6 +20,8 @@ from apps.roadmap.models import Topic
 
 
 class KeyPointOutput(serializers.Serializer):
+    id = serializers.CharField(required=False, default="", help_text='The key point\'s id ("k1", ...): name it to '
+                               "dispute the grade (POST /answers/{id}/disputes/).")
     index = serializers.IntegerField()
     text = serializers.CharField()
     covered = serializers.BooleanField()
