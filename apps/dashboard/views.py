@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
+from apps.core.permissions import staff_page
 from apps.dashboard import selectors
 
 
@@ -58,7 +58,7 @@ def set_target_role(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:learner")
 
 
-@staff_member_required
+@staff_page
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
     overview = selectors.cohort_overview()
     return render(request, "dashboard/admin.html", {"o": overview, "llm": selectors.llm_status()})

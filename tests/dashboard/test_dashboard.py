@@ -96,7 +96,7 @@ def test_setting_the_target_role_from_the_dashboard(client, user, role):
 
 def test_admin_dashboard_is_staff_only(client, user, staff_user):
     client.force_login(user)
-    assert client.get("/dashboard/cohort/").status_code == 302  # to the admin login
+    assert client.get("/dashboard/cohort/").status_code == 403  # the site's 403 page, not the admin login
     give_answers(user, 30)
     client.force_login(staff_user)
     page = client.get("/dashboard/cohort/")
