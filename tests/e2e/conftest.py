@@ -106,8 +106,20 @@ def _session_key(user: object) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+@pytest.fixture(scope="session")
+def _test_database_released(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """At the end of the session, before the test database is dropped: end the idle connections that
+    this process's threads left on it (the database is this process's own, ``test_llmcoach_<pid>``)."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(scope="module")
-def seeded_site(django_db_setup, django_db_blocker) -> Iterator[SeededSite]:
+def seeded_site(django_db_setup, django_db_blocker, _test_database_released) -> Iterator[SeededSite]:
     from pytest_django.live_server_helper import LiveServer
 
     from apps.accounts.models import User
