@@ -46,7 +46,9 @@
   var skills = data("data-skills");
   if (skills) {
     var canvas = document.getElementById("chart-skills");
-    var width = canvas && narrow(canvas) ? 16 : 30;
+    var small = canvas && narrow(canvas), width = small ? 16 : 30;
+    /* Room for every (wrapped) name: a phone gets taller bars rather than overlapping labels. */
+    if (canvas) canvas.parentElement.style.height = Math.max(288, skills.length * (small ? 46 : 30) + 70) + "px";
     draw("chart-skills", { type: "bar", data: { labels: skills.map(function (s) { return wrap(s.skill, width); }),
       datasets: [{ label: "Required", data: skills.map(function (s) { return s.required; }), backgroundColor: "#90caf9" },
                  { label: "You", data: skills.map(function (s) { return s.level; }), backgroundColor: "#1565c0" }] },

@@ -86,12 +86,14 @@ def _seed_site() -> tuple[object, object, dict[str, str]]:
     resume = Resume.objects.filter(user=learner).latest("pk")
     ongoing = interview_services.interview_start(user=learner, round="ml_fundamentals", num_questions=2)
     track = learner.enrollments.select_related("track").first().track
+    company = learner.target_role.hiring_companies.order_by("name").first()
     staff = UserFactory(is_staff=True, display_name="Staff Member")
     pages = {
         "home": "/", "roadmaps": "/roadmaps/", "track": f"/roadmaps/{track.slug}/",
         "interviews": "/interviews/", "interview": f"/interviews/{ongoing.pk}/",
         "report": f"/interviews/{finished.pk}/report/", "resume": f"/resumes/{resume.pk}/",
         "dashboard": "/dashboard/", "roles": "/roles/", "role": f"/roles/{learner.target_role_id}/",
+        "company": f"/roles/companies/{company.slug}/", "forbidden": "/dashboard/cohort/",  # a learner on a staff page
         "questions": "/questions/", "cohort": "/dashboard/cohort/",
     }
     return learner, staff, pages

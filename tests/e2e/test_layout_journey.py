@@ -2,6 +2,7 @@
 gets on a staff URL, and a focus ring that can be seen."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ TEXT_LINES = """el => { const tops = new Set();
     for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
   }
   return tops.size; }"""
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "pages"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
@@ -28,6 +30,8 @@ def test_phone_menu_opens_closes_and_reaches_the_dashboard(seeded_site, open_as)
 
     menu.click()
     assert menu.get_attribute("aria-expanded") == "true" and dashboard.is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "menu-open-390.png"))
     assert nav.get_by_role("link", name="Roadmaps").get_attribute("aria-current") == "page"
     page.keyboard.press("Escape")  # closes, and focus goes back to the button
     assert menu.get_attribute("aria-expanded") == "false" and not dashboard.is_visible()
