@@ -1,7 +1,9 @@
 """Every main page, as a learner and as staff, at 1280 px and 390 px: axe-core finds no serious or
 critical violation, nothing scrolls sideways, and a full-page screenshot is written to
-var/screenshots/pages/<page>-<width>.png for people to look at."""
+var/screenshots/pages/<page>-<width>.png (with every axe finding, of any impact, in <page>-<width>.axe.json)
+for people to look at."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,12 @@ def test_page_has_no_serious_axe_violation_and_fits_the_screen(seeded_site, open
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
-    violations = axe.run(page).response["violations"]
+    results = axe.run(page).response
+    assert results["testEngine"]["name"] == "axe-core" and results["passes"], "axe-core did not run"
+    violations = results["violations"]
+    (SHOTS / f"{name}-{width}.axe.json").write_text(json.dumps(  # every impact, for people to read
+        [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+         for v in violations], indent=1))
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{name} at {width}px:\n{_describe(blocking)}"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
