@@ -46,6 +46,14 @@ def test_phone_menu_opens_closes_and_reaches_the_dashboard(seeded_site, open_as)
     page.get_by_role("heading", name="Your readiness").wait_for()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
+    # On a phone the skill names wrap onto short lines instead of being cut ("pt injection…").
+    page.wait_for_function("document.getElementById('chart-skills').dataset.drawn === 'true'")
+    labels = page.evaluate("Chart.getChart(document.getElementById('chart-skills')).data.labels")
+    lines = [line for label in labels for line in (label if isinstance(label, list) else [label])]
+    names = [name.strip() for name in page.get_by_test_id("table-skills").locator("tbody th").all_text_contents()]
+    assert [" ".join(label) if isinstance(label, list) else label for label in labels] == names
+    assert any(isinstance(label, list) for label in labels) and all(len(line) <= 16 or " " not in line for line in lines)
+
 
 def test_desktop_shows_every_link_in_one_row_and_no_menu_button(seeded_site, open_as):
     page = open_as(seeded_site.staff, 1280)
