@@ -8,7 +8,9 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.core.permissions import staff_page
+from apps.dashboard import activity as activity_selectors
 from apps.dashboard import selectors
+from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
 
 
 def _int(value: str | None) -> int | None:
@@ -22,6 +24,7 @@ def _int(value: str | None) -> int | None:
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     roles = selectors.target_roles_for(user=request.user, role_id=_int(request.GET.get("role")))
     context: dict = {"roles_to_pick": JobRole.objects.filter(is_posting=False).order_by("title")}
+    context["week_plan"] = week_plan_for(user=request.user)
     if roles:
         role = roles[0]
         result = selectors.readiness_for(user=request.user, role=role)
@@ -32,16 +35,16 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
             for slug, weight in sorted(weights.items(), key=lambda kv: -kv[1])
         ]
-        activity = selectors.activity_by_day(user=request.user)
+        activity = activity_selectors.activity_days(user=request.user)
         context.update({
             "role": role, "result": result, "skills_chart": skills_chart,
             "history": [{"date": h["date"].isoformat(), "readiness": h["readiness"], "interview": h["interview"]}
                         for h in selectors.history_for(user=request.user, role=role)],
             "hours": [{"week": w["week"].isoformat(), "hours": w["hours"], "plan": w["plan"]}
-                      for w in selectors.study_hours_by_week(user=request.user)],
-            "heatmap": [{"day": d, "count": n, "level": selectors.heatmap_level(n)} for d, n in activity.items()],
-            "active_days": sum(1 for n in activity.values() if n),
-            "activity_total": sum(activity.values()),
+                      for w in study_hours_by_week(user=request.user)],
+            "heatmap": activity,
+            "active_days": sum(1 for d in activity if d.count),
+            "activity_total": sum(d.count for d in activity),
         })
     return render(request, "dashboard/learner.html", context)
 

@@ -14,3 +14,7 @@ class TopicProgressForm(forms.Form):
         label="Confidence (1–5)",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
+
+
+class PaceForm(forms.Form):
+    hours_per_week = forms.IntegerField(min_value=1, max_value=80, label="Hours you can study per week")

@@ -11,13 +11,14 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.roadmap.models import Enrollment, Resource, Skill, Stage, Topic, TopicProgress, Track
+from apps.roadmap import week_plan
+from apps.roadmap.models import Resource, Skill, Stage, Topic, TopicProgress, Track
 
 # How much a topic's status counts towards skill coverage; a topic check ("verified") counts fully,
 # self-reported "done" a little less, work in progress a little.
 STATUS_CREDIT = {TopicProgress.Status.NOT_STARTED: 0.0, TopicProgress.Status.IN_PROGRESS: 0.3, TopicProgress.Status.DONE: 0.85}
 VERIFIED_CREDIT = 1.0
-DEFAULT_TOPIC_HOURS = 6.0
+DEFAULT_TOPIC_HOURS = week_plan.DEFAULT_TOPIC_HOURS
 
 
 def track_list() -> QuerySet[Track]:
@@ -105,62 +106,52 @@ class Schedule:
     done_hours: float
     started_on: date
     projected_finish: date
-    expected_percent: int
+    expected_percent: int  # the share of the track the plan expects done by the end of this week
     actual_percent: int
     status: str  # "ahead" | "on track" | "behind" | "done"
     next_topics: list[Topic] = field(default_factory=list)
 
+    @property
+    def weeks_left(self) -> int:
+        return math.ceil(max(0.0, self.total_hours - self.done_hours) / self.hours_per_week) if self.hours_per_week else 0
 
-def _topic_hours(topic: Topic, default: float) -> float:
-    return float(topic.estimated_hours) if topic.estimated_hours else default
 
+def schedules_for(
+    *, user: User, today: date | None = None, track_ids: list[int] | None = None,
+    plans: list[week_plan.TrackPlan] | None = None,
+) -> list[Schedule]:
+    """Per followed track: projected finish at the learner's pace and whether they are ahead or behind (3 queries).
 
-def schedules_for(*, user: User, today: date | None = None) -> list[Schedule]:
-    """Per enrolled track: projected finish at the learner's pace and whether they are ahead or behind."""
+    Hours are the topics' estimates (`week_plan.topic_hours`); the status is the week plan's: behind when
+    less is done than was due before this week, ahead when more is done than is due by its end.
+    """
     today = today or timezone.localdate()
-    enrollments = list(Enrollment.objects.filter(user=user).select_related("track").order_by("created_at"))
-    if not enrollments:
-        return []
-    topics_by_track: dict[int, list[Topic]] = defaultdict(list)
-    for topic in (
-        Topic.objects.filter(stage__track__in=[e.track_id for e in enrollments])
-        .select_related("stage")
-        .order_by("stage__order", "order")
-    ):
-        topics_by_track[topic.stage.track_id].append(topic)
-    progress = progress_by_topic(user=user)
+    monday = week_plan.week_start(today)
     schedules = []
-    for enrollment in enrollments:
-        track, topics = enrollment.track, topics_by_track[enrollment.track_id]
-        planned = track.duration_weeks * track.suggested_hours_per_week
-        default_hours = planned / len(topics) if topics and planned else DEFAULT_TOPIC_HOURS
-        total = sum(_topic_hours(t, default_hours) for t in topics) or 1.0
-        done = sum(_topic_hours(t, default_hours) for t in topics if is_done(progress.get(t.id)))
+    if plans is None:
+        plans = week_plan.track_plans_for(user=user, track_ids=track_ids)
+    for plan in plans:
+        enrollment = plan.enrollment
+        total, done = plan.total_hours or 1.0, plan.done_hours
         remaining_weeks = (total - done) / enrollment.hours_per_week
-        elapsed_weeks = max(0.0, (today - enrollment.started_on).days / 7)
-        expected = min(1.0, elapsed_weeks * enrollment.hours_per_week / total)
-        actual = done / total
-        if actual >= 0.999:
-            status = "done"
-        elif actual >= expected + 0.05:
-            status = "ahead"
-        elif actual < expected - 0.05:
-            status = "behind"
-        else:
-            status = "on track"
-        pending = [t for t in topics if not is_done(progress.get(t.id))]
-        pending.sort(key=lambda t: 0 if (p := progress.get(t.id)) and p.status == TopicProgress.Status.IN_PROGRESS else 1)
+        planned_before = week_plan.planned_hours_by(
+            started_on=enrollment.started_on, hours_per_week=enrollment.hours_per_week, day=monday - timedelta(days=1))
+        planned_by_end = week_plan.planned_hours_by(
+            started_on=enrollment.started_on, hours_per_week=enrollment.hours_per_week, day=monday + timedelta(days=6))
+        pending = [t for t, _ in plan.topics if t.id not in plan.done_ids]
+        pending.sort(key=lambda t: 0 if t.id in plan.in_progress_ids else 1)
         schedules.append(Schedule(
-            track=track, hours_per_week=enrollment.hours_per_week, total_hours=round(total, 1), done_hours=round(done, 1),
-            started_on=enrollment.started_on, projected_finish=today + timedelta(days=math.ceil(remaining_weeks * 7)),
-            expected_percent=round(expected * 100), actual_percent=round(actual * 100), status=status,
+            track=plan.track, hours_per_week=enrollment.hours_per_week, total_hours=round(total, 1),
+            done_hours=round(done, 1), started_on=enrollment.started_on,
+            projected_finish=today + timedelta(days=math.ceil(remaining_weeks * 7)),
+            expected_percent=round(100 * min(1.0, planned_by_end / total)), actual_percent=round(100 * done / total),
+            status=week_plan.pace_status(done=done, total=total, planned_before=planned_before, planned_by_end=planned_by_end),
             next_topics=pending[:3],
         ))
     return schedules
 
 
-def is_done(progress: TopicProgress | None) -> bool:
-    return progress is not None and (progress.status == TopicProgress.Status.DONE or progress.verified_at is not None)
+is_done = week_plan.is_done
 
 
 def stage_progress(stage: Stage, progress: dict[int, TopicProgress]) -> tuple[int, int]:

@@ -4,20 +4,79 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.roadmap import selectors, services
-from apps.roadmap.forms import EnrollForm, TopicProgressForm
-from apps.roadmap.models import Enrollment, Skill, Topic, TopicProgress, Track
+from apps.accounts import services as account_services
+from apps.careers.models import JobRole
+from apps.roadmap import recommend, selectors, services, week_plan
+from apps.roadmap import role_picker as role_picker_selectors
+from apps.roadmap.forms import EnrollForm, PaceForm, TopicProgressForm
+from apps.roadmap.models import Skill, Topic, TopicProgress, Track
 
 
 @login_required
 def track_list(request: HttpRequest) -> HttpResponse:
-    tracks = list(selectors.track_list())
-    progress = {p.slug: p for p in selectors.track_progress_for(user=request.user)}
-    enrolled = set(Enrollment.objects.filter(user=request.user).values_list("track__slug", flat=True))
-    schedules = selectors.schedules_for(user=request.user)
-    rows = [{"track": t, "progress": progress.get(t.slug), "enrolled": t.slug in enrolled} for t in tracks]
-    return render(request, "roadmap/track_list.html", {"rows": rows, "schedules": schedules,
-                                                       "form": EnrollForm(initial={"hours_per_week": request.user.hours_per_week})})
+    user = request.user
+    tracks = list(recommend.tracks_with_hours())
+    durations = recommend.durations_for(user=user, tracks=tracks)
+    progress = {p.slug: p for p in selectors.track_progress_for(user=user)}
+    rows = [{"track": t, "progress": progress.get(t.slug), "duration": durations[t.id]} for t in tracks]
+    role = user.target_role if user.target_role_id else None
+    recommendations = []
+    if role is not None:
+        role_skills = {sid: (name, weight) for sid, name, weight in
+                       role.role_skills.values_list("skill_id", "skill__name", "weight")}
+        recommendations = recommend.recommended_tracks(role_skills=role_skills, tracks=tracks, durations=durations)
+    return render(request, "roadmap/track_list.html", {
+        "rows": rows, "schedules": selectors.schedules_for(user=user), "role": role, "recommendations": recommendations,
+        "pace_form": PaceForm(initial={"hours_per_week": user.hours_per_week}),
+    })
+
+
+@login_required
+@require_POST
+def pace_update(request: HttpRequest) -> HttpResponse:
+    """The learner's usual hours per week: how long the tracks they do not follow yet would take."""
+    form = PaceForm(request.POST)
+    if form.is_valid():
+        account_services.user_update(user=request.user, hours_per_week=form.cleaned_data["hours_per_week"])
+        messages.success(request, f"Durations now assume {form.cleaned_data['hours_per_week']} h/week.")
+    else:
+        messages.error(request, "Hours per week must be a whole number between 1 and 80.")
+    return redirect("roadmap:tracks")
+
+
+@login_required
+def role_picker(request: HttpRequest) -> HttpResponse:
+    cards = role_picker_selectors.role_cards(user=request.user)
+    has_fit = any(c.fit is not None for c in cards)
+    if has_fit:
+        cards.sort(key=lambda c: (-(c.fit or 0), c.role.title))
+    return render(request, "roadmap/role_picker.html", {"cards": cards, "has_fit": has_fit})
+
+
+@login_required
+@require_POST
+def role_choose(request: HttpRequest) -> HttpResponse:
+    try:
+        role = JobRole.objects.get(pk=int(request.POST.get("role", "")), is_posting=False)
+    except (ValueError, JobRole.DoesNotExist):
+        messages.error(request, "Choose one of the roles listed.")
+        return redirect("roadmap:roles")
+    account_services.user_update(user=request.user, target_role=role)
+    messages.success(request, f"Your target role is now {role.title}. The roadmaps that teach its skills come first.")
+    return redirect("roadmap:tracks")
+
+
+def _track_context(request: HttpRequest, track: Track) -> dict:
+    """What the track page's headline and week plan show (re-rendered after each click)."""
+    plans = week_plan.track_plans_for(user=request.user, track_ids=[track.id])  # 1 query when not following
+    enrollment = plans[0].enrollment if plans else None
+    schedules = selectors.schedules_for(user=request.user, plans=plans)
+    return {
+        "track": track, "enrollment": enrollment, "schedule": schedules[0] if schedules else None,
+        "week_plan": week_plan.week_plan_for(user=request.user, track_ids=[track.id], plans=plans) if plans else None,
+        "plan_track": track,
+        "form": EnrollForm(initial={"hours_per_week": enrollment.hours_per_week if enrollment else request.user.hours_per_week}),
+    }
 
 
 @login_required
@@ -27,17 +86,21 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Track.DoesNotExist as exc:
         raise Http404 from exc
     progress = selectors.progress_by_topic(user=request.user)
+    context = _track_context(request, track)
+    pace = context["enrollment"].hours_per_week if context["enrollment"] else request.user.hours_per_week
+    all_topics = [t for stage in track.stages.all() for t in stage.topics.all()]
+    share = week_plan.track_topic_share(track, len(all_topics))
     stages = []
     for stage in track.stages.all():
         done, total = selectors.stage_progress(stage, progress)
-        stages.append({"stage": stage, "done": done, "total": total,
+        hours = sum(week_plan.topic_hours(t, share) for t in stage.topics.all())
+        stages.append({"stage": stage, "done": done, "total": total, "hours": round(hours),
+                       "weeks": round(hours / pace, 1) if pace else None,
                        "topics": [{"topic": t, "progress": progress.get(t.id)} for t in stage.topics.all()]})
-    enrollment = Enrollment.objects.filter(user=request.user, track=track).first()
-    schedule = next((s for s in selectors.schedules_for(user=request.user) if s.track.id == track.id), None) if enrollment else None
-    return render(request, "roadmap/track_detail.html", {
-        "track": track, "stages": stages, "enrollment": enrollment, "schedule": schedule,
-        "form": EnrollForm(initial={"hours_per_week": enrollment.hours_per_week if enrollment else request.user.hours_per_week}),
-    })
+    total_hours = sum(week_plan.topic_hours(t, share) for t in all_topics)
+    context.update({"stages": stages, "pace": pace, "total_hours": round(total_hours),
+                    "total_weeks": recommend.weeks_at(total_hours, pace)})
+    return render(request, "roadmap/track_detail.html", context)
 
 
 @login_required
@@ -60,22 +123,30 @@ def track_enroll(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def topic_status(request: HttpRequest, topic_id: int) -> HttpResponse:
-    """One click from the track page (htmx): returns the topic row and, out of band, the stage's progress bar."""
+    """One click from the track page or the week plan (htmx): returns the clicked fragment and, out of band,
+    what else on the page the click changed."""
     topic = get_object_or_404(Topic.objects.select_related("stage__track"), pk=topic_id)
     status = request.POST.get("status", "")
     if status not in TopicProgress.Status.values:
         return HttpResponse("Unknown status.", status=400)
     progress = services.topic_progress_set(user=request.user, topic=topic, status=status)
-    if not request.htmx:
-        return redirect("roadmap:track", slug=topic.stage.track.slug)
+    on_dashboard = request.POST.get("page") == "dashboard"
+    if not request.htmx:  # without JavaScript the forms post and come back to their page
+        return redirect("dashboard:learner") if on_dashboard else redirect("roadmap:track", slug=topic.stage.track.slug)
+    if on_dashboard:  # the dashboard shows only the week plan
+        return render(request, "roadmap/_this_week.html", {"week_plan": week_plan.week_plan_for(user=request.user)})
+    # The track page: the topic's row (or the week plan, whichever was clicked), and out of band the
+    # stage's bar, the track's headline and the other of the two.
     stage = topic.stage
     stage_topics = list(stage.topics.all())
     by_topic = selectors.progress_by_topic(user=request.user, topic_ids=[t.id for t in stage_topics])
     done = sum(1 for t in stage_topics if selectors.is_done(by_topic.get(t.id)))
-    return render(request, "roadmap/_topic_status.html", {
+    context = _track_context(request, stage.track)
+    context.update({
         "item": {"topic": topic, "progress": progress}, "stage_item": {"stage": stage, "done": done, "total": len(stage_topics)},
-        "oob": True,
+        "week_clicked": request.htmx.target == "this-week",
     })
+    return render(request, "roadmap/_status_response.html", context)
 
 
 @login_required

@@ -10,7 +10,7 @@ from apps.careers.models import Company, JobRole
 
 @pytest.mark.parametrize(("low", "high", "currency", "period", "region", "expected"), [
     (120000, 300000, "USD", "year", "US", "$120,000–$300,000 a year (US)"),
-    (1500000, 3500000, "INR", "year", "India", "₹1,500,000–₹3,500,000 a year (India)"),
+    (1500000, 3500000, "INR", "year", "India", "₹15,00,000–₹35,00,000 a year (India)"),
     (90000, None, "EUR", "year", "", "from €90,000 a year"),
     (None, 40, "GBP", "hour", "", "up to £40 an hour"),
     (5000, 5000, "", "month", "", "5,000 a month"),

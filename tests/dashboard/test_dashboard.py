@@ -69,7 +69,7 @@ def test_dashboard_query_count_does_not_grow_with_answers(answers, client, user,
     assert response.status_code == 200
 
 
-EXPECTED_DASHBOARD_QUERIES = 26
+EXPECTED_DASHBOARD_QUERIES = 30  # 4 of them the week plan (enrollments, topics, progress, hours this week)
 
 
 def test_daily_snapshot_is_taken_once_per_day(user, role):
