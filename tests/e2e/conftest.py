@@ -89,7 +89,7 @@ def _seed_site() -> tuple[object, object, dict[str, str]]:
     company = learner.target_role.hiring_companies.order_by("name").first()
     staff = UserFactory(is_staff=True, display_name="Staff Member")
     pages = {
-        "home": "/", "roadmaps": "/roadmaps/", "track": f"/roadmaps/{track.slug}/",
+        "home": "/", "roadmaps": "/roadmaps/", "role-picker": "/roadmaps/roles/", "track": f"/roadmaps/{track.slug}/",
         "interviews": "/interviews/", "interview": f"/interviews/{ongoing.pk}/",
         "report": f"/interviews/{finished.pk}/report/", "resume": f"/resumes/{resume.pk}/",
         "dashboard": "/dashboard/", "roles": "/roles/", "role": f"/roles/{learner.target_role_id}/",

@@ -14,7 +14,7 @@ from tests.e2e.conftest import STAFF_PAGES
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "pages"
-PAGES = ("home", "roadmaps", "track", "interviews", "interview", "report", "resume", "dashboard", "roles", "role",
+PAGES = ("home", "roadmaps", "role-picker", "track", "interviews", "interview", "report", "resume", "dashboard", "roles", "role",
          "company", "forbidden", *STAFF_PAGES)
 STATUS = {"forbidden": 403}
 WIDTHS = (1280, 390)
