@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("ops/health/", core_views.health_page, name="ops-health"),
+    path("admin/login/", core_views.admin_login),  # before the admin: learners get the 403 page
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("apps.accounts.urls")),
@@ -24,5 +25,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
 ]
 
+handler403 = "apps.core.views.permission_denied"
 handler404 = "apps.core.views.page_not_found"
 handler500 = "apps.core.views.server_error"

@@ -45,3 +45,10 @@ def role_get(*, role_id: int) -> JobRole:
     if role is None:
         raise NotFound("Role not found.")
     return role
+
+
+def company_get(*, slug: str) -> Company:
+    company = Company.objects.filter(slug=slug).first()
+    if company is None:
+        raise NotFound("Company not found.")
+    return company

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from apps.accounts.services import user_update
 from apps.careers import selectors, services
 from apps.careers.models import Company, JobRole
 from apps.core.exceptions import ApplicationError, NotFound
+from apps.core.permissions import staff_page
 from apps.resumes.selectors import skill_matcher
 from apps.roadmap.models import Skill
 from ml.matching import posting_skill_weights
@@ -59,6 +59,18 @@ def role_detail(request: HttpRequest, role_id: int) -> HttpResponse:
 
 
 @login_required
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A company: what it is, and the roles it hires for (catalog roles and its real postings)."""
+    try:
+        company = selectors.company_get(slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "careers/company_detail.html", {
+        "company": company, "roles": selectors.role_list(company_id=company.pk),
+    })
+
+
+@login_required
 @require_POST
 def set_target(request: HttpRequest, role_id: int) -> HttpResponse:
     role = _role(role_id)
@@ -71,7 +83,7 @@ def set_target(request: HttpRequest, role_id: int) -> HttpResponse:
     return redirect("careers:role", role_id=role.pk)
 
 
-@staff_member_required
+@staff_page
 def posting_new(request: HttpRequest) -> HttpResponse:
     """Staff paste a real job posting; its skills are found with the resume skill matcher."""
     form = PostingForm(request.POST or None)

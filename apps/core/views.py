@@ -1,7 +1,9 @@
 import sys
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.health import health_report, health_summary
+from apps.core.permissions import STAFF_ONLY, staff_page
 from apps.core.selectors import home_summary_for
 from apps.core.warmup import warmup_report
 
@@ -53,7 +56,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@staff_member_required
+@staff_page
 def health_page(request: HttpRequest) -> HttpResponse:
     """The operations page: each component with its full result."""
     report = health_report()
@@ -61,6 +64,27 @@ def health_page(request: HttpRequest) -> HttpResponse:
     return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND,
                                                 "models": warmup_report()},
                   status=200 if report["database"] == "ok" else 503)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin's sign-in, never shown to people who cannot use it.
+
+    Visitors sign in on the site's own page (and come back to the admin if they are staff); a
+    signed-in learner gets the 403 page instead of a second login form.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.GET.get("next") or "/admin/")
+    if not request.user.is_staff:
+        raise PermissionDenied(STAFF_ONLY)
+    return admin.site.login(request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: the API's error shape under /api/, the project's page (saying why, when known) elsewhere."""
+    message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "You do not have permission to do this.", "errors": {}}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -250,7 +250,8 @@ def cohort_overview(*, today: date | None = None) -> dict:
     hardest = list(
         Question.objects.filter(versions__answers__grading_status__in=GRADED)
         .annotate(n=Count("versions__answers"), mean=Avg("versions__answers__score"), spread=StdDev("versions__answers__score"))
-        .filter(n__gte=3).order_by("mean")[:10].values("id", "key", "round", "n", "mean", "spread")
+        .filter(n__gte=3).order_by("mean")[:10]
+        .values("id", "key", "round", "n", "mean", "spread", prompt=F("current_version__prompt"))
     )
     backlog = dict(Answer.objects.values_list("grading_status").annotate(n=Count("id")).values_list("grading_status", "n"))
     oldest_pending = Answer.objects.filter(grading_status__in=["pending", "grading"]).aggregate(t=Min("created_at"))["t"]

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
+from apps.core.permissions import staff_page
 from apps.dashboard import activity as activity_selectors
 from apps.dashboard import cohort, selectors
 from apps.interviews.review import review_due_count
@@ -63,12 +63,9 @@ def set_target_role(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:learner")
 
 
+@staff_page
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    """Staff only: visitors are sent to sign in, learners get a 404 (the page does not exist for them)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), "account_login")
-    if not request.user.is_staff:
-        raise Http404
+    """Staff only: visitors are sent to sign in, learners get the site's 403 page."""
     period = cohort.period_from(request.GET.get("period"))
     return render(request, "dashboard/admin.html", {
         "o": selectors.cohort_overview(), "llm": selectors.llm_status(),

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.exceptions import ApplicationError, NotFound
+from apps.core.permissions import staff_page
 from apps.interviews import disputes, selectors
 from apps.interviews.models import Dispute
 from apps.questionbank.models import Question
-from apps.questionbank.views import staff_page
 
 
 def _back_to_answer(answer) -> str:  # type: ignore[no-untyped-def]

@@ -1,15 +1,12 @@
-"""Staff curation pages of the question bank. Learners get a 404, visitors the sign-in page."""
+"""Staff curation pages of the question bank. Learners get the 403 page, visitors the sign-in page."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +16,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.exceptions import ApplicationError
+from apps.core.permissions import staff_page
 from apps.questionbank import duplicates, selectors, services, versions
 from apps.questionbank.forms import (
     BulkStatusForm,
@@ -33,21 +31,6 @@ from apps.questionbank.models import Question
 from apps.questionbank.rendering import render_markdown
 
 PAGE_SIZE = 25
-
-View = Callable[..., HttpResponse]
-
-
-def staff_page(view: View) -> View:
-    """staff_member_required, except that a signed-in learner gets a 404 (the page does not exist for them)."""
-    guarded = staff_member_required(view, login_url="account_login")
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not request.user.is_staff:
-            raise Http404
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _question(request: HttpRequest, pk: int) -> Question:

@@ -11,44 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from babel.numbers import format_compact_currency
 from django.db.models import Prefetch
 from pgvector.django import CosineDistance
 
 from apps.accounts.models import User
-from apps.careers.models import InterviewRound, JobRole, RoleSkill
+from apps.careers.labels import round_label, salary_range
+from apps.careers.models import JobRole, RoleSkill
 from apps.resumes.models import Resume, ResumeSkill
 from ml import matching
 
-ROUND_LABELS = dict(InterviewRound.choices)
-PERIODS = {"year": "a year", "month": "a month", "week": "a week", "day": "a day", "hour": "an hour"}
-LOCALES = {"INR": "en_IN"}  # lakh grouping for rupees ("₹15L"); English otherwise
 SUMMARY_CHARS = 220
 
 
 def salary_label(*, low: int | None, high: int | None, currency: str, period: str = "year", region: str = "") -> str:
     """"$120K–$300K a year (US)"; "" when the role gives no salary."""
-    if low is None and high is None:
-        return ""
-    locale = LOCALES.get(currency, "en_US")
-
-    def money(amount: int) -> str:
-        if not currency:
-            return f"{amount:,}"
-        return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
-
-    if low is not None and high is not None and low != high:
-        amount = f"{money(low)}–{money(high)}"
-    elif low is not None and high is not None:
-        amount = money(low)
-    else:
-        amount = f"from {money(low)}" if low is not None else f"up to {money(high)}"  # type: ignore[arg-type]
-    text = f"{amount} {PERIODS.get(period or 'year', 'a ' + period)}"
-    return f"{text} ({region})" if region else text
+    return salary_range(low=low, high=high, currency=currency, period=period, region=region, compact=True)
 
 
 def round_labels(rounds: list[str]) -> list[str]:
-    return [ROUND_LABELS.get(r, r.replace("_", " ").capitalize()) for r in rounds or []]
+    return [round_label(r) for r in rounds or []]
 
 
 def summary_of(text: str, limit: int = SUMMARY_CHARS) -> str:

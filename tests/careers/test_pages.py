@@ -48,4 +48,4 @@ def test_staff_paste_a_posting_and_its_skills_are_found(client, staff_user, djan
 
 def test_learners_cannot_open_the_posting_page(client, user):
     client.force_login(user)
-    assert client.get(reverse("careers:posting_new")).status_code == 302
+    assert client.get(reverse("careers:posting_new")).status_code == 403

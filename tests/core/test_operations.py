@@ -41,7 +41,7 @@ def test_staff_see_what_is_wrong_by_token_and_on_the_health_page(client, staff_a
 def test_learners_get_no_details_and_no_health_page(client, api, user, dead_llm_server):
     assert "details" not in api.get("/healthz").json()
     client.force_login(user)
-    assert client.get("/ops/health/").status_code == 302
+    assert client.get("/ops/health/").status_code == 403
 
 
 @pytest.mark.django_db

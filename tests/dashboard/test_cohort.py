@@ -77,7 +77,7 @@ def test_cohort_page_shows_the_period_charts_and_falls_back_on_an_unknown_period
 def test_cohort_page_is_for_staff_only(client, user):
     assert "/accounts/login/" in client.get("/dashboard/cohort/")["Location"]
     client.force_login(user)
-    assert client.get("/dashboard/cohort/").status_code == 404
+    assert client.get("/dashboard/cohort/").status_code == 403
 
 
 @pytest.mark.parametrize("size", [2, 20])

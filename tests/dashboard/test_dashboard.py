@@ -97,7 +97,7 @@ def test_setting_the_target_role_from_the_dashboard(client, user, role):
 def test_admin_dashboard_is_staff_only(client, user, staff_user):
     assert "/accounts/login/" in client.get("/dashboard/cohort/")["Location"]
     client.force_login(user)
-    assert client.get("/dashboard/cohort/").status_code == 404  # the page does not exist for learners
+    assert client.get("/dashboard/cohort/").status_code == 403  # the site's 403 page, not the admin login
     give_answers(user, 30)
     client.force_login(staff_user)
     page = client.get("/dashboard/cohort/")

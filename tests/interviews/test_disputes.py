@@ -223,14 +223,14 @@ def test_report_shows_each_answer_collapsed_with_its_dispute_outcome(client, use
     assert '<h3 class="report-question">Question 1:' in html
 
 
-def test_staff_pages_list_questions_resolve_and_export_learners_get_404(client, user, staff_user):
+def test_staff_pages_list_questions_resolve_and_export_learners_get_the_403_page(client, user, staff_user):
     dispute = _dispute(user)
     question_id = dispute.answer.question_version.question_id
     client.force_login(user)
     for url in (reverse("interviews:staff_disputes"), reverse("interviews:staff_disputes_export"),
                 reverse("interviews:staff_question_disputes", args=[question_id])):
-        assert client.get(url).status_code == 404, url
-    assert client.post(reverse("interviews:staff_dispute_resolve", args=[dispute.pk])).status_code == 404
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("interviews:staff_dispute_resolve", args=[dispute.pk])).status_code == 403
     client.force_login(staff_user)
     listing = client.get(reverse("interviews:staff_disputes")).content.decode()
     assert reverse("interviews:staff_question_disputes", args=[question_id]) in listing

@@ -30,8 +30,8 @@ def small_corpus(tmp_path: Path) -> Path:
 def test_learners_and_visitors_cannot_see_it(client, user):
     assert client.get(URL).status_code == 302  # to the sign-in page
     client.force_login(user)
-    assert client.get(URL).status_code == 404
-    assert client.post(URL).status_code == 404
+    assert client.get(URL).status_code == 403
+    assert client.post(URL).status_code == 403
     assert not GradingEvaluation.objects.exists()
 
 
