@@ -52,7 +52,7 @@ def test_editor_asks_for_similar_questions_as_staff_type(staff_client, bank_ques
 
 def test_learners_cannot_use_the_duplicate_check(client, user, api, bank_question):
     client.force_login(user)
-    assert client.post("/questions/duplicates/", {"prompt": "x" * 40}).status_code == 404
+    assert client.post("/questions/duplicates/", {"prompt": "x" * 40}).status_code == 403
     assert api.post("/api/v1/questions/similar-check/", {"prompt": "x" * 40}, format="json").status_code == 403
 
 
@@ -176,7 +176,7 @@ def test_skills_page_lists_skills_by_name_with_their_import_ids(staff_client, cl
     page = staff_client.get("/questions/skills/").content.decode()
     assert "<h2>" in page and "Vector databases" in page and "<code>vector-databases</code>" in page
     client.force_login(user)
-    assert client.get("/questions/skills/").status_code == 404
+    assert client.get("/questions/skills/").status_code == 403
 
 
 @pytest.mark.parametrize("tagged", [1, 15])
