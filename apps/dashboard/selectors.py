@@ -199,15 +199,15 @@ def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None
             for i in range(weeks)]
 
 
-def history_for(*, user: User, role: JobRole, days: int = 60) -> list[dict]:
+def history_for(*, user: User, role: JobRole | catalog.RoleInfo, days: int = 60) -> list[dict]:
     since = timezone.localdate() - timedelta(days=days)
-    snapshots = {s.date: s for s in ReadinessSnapshot.objects.filter(user=user, role=role, date__gte=since)}
+    snapshots = dict(ReadinessSnapshot.objects.filter(user=user, role_id=role.pk, date__gte=since).values_list("date", "score"))
     interview_daily = dict(
         Answer.objects.filter(interview__user=user, grading_status__in=GRADED, created_at__date__gte=since)
         .annotate(day=TruncDate("created_at")).values("day").annotate(avg=Avg("score")).values_list("day", "avg")
     )
     days_with_data = sorted(set(snapshots) | set(interview_daily))
-    return [{"date": d, "readiness": snapshots[d].score if d in snapshots else None,
+    return [{"date": d, "readiness": snapshots.get(d),
              "interview": round(interview_daily[d]) if d in interview_daily else None} for d in days_with_data]
 
 

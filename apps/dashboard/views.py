@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
-from apps.dashboard import selectors
+from apps.dashboard import learner_state, selectors
 
 
 def _int(value: str | None) -> int | None:
@@ -20,17 +20,16 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    roles = selectors.target_roles_for(user=request.user, role_id=_int(request.GET.get("role")))
-    context: dict = {"roles_to_pick": JobRole.objects.filter(is_posting=False).order_by("title")}
-    if roles:
-        role = roles[0]
-        result = selectors.readiness_for(user=request.user, role=role)
-        weights = result.inputs.skill_weights
-        skill_names = dict(role.role_skills.values_list("skill__slug", "skill__name"))
+    state, maps = learner_state.state_for(user=request.user)
+    role = maps.roles.get(_int(request.GET.get("role")) or request.user.target_role_id or 0)
+    context: dict = {"roles_to_pick": maps.roles_to_pick()}
+    if role is not None:
+        result = selectors.readiness_from(state=state, maps=maps, role=role,
+                                          resume_fit=selectors.resume_fit_for(user=request.user, role=role))
         skills_chart = [
-            {"skill": skill_names.get(slug, slug), "required": round(100 * weight / 3),
+            {"skill": role.names.get(slug, slug), "required": round(100 * weight / 3),
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
-            for slug, weight in sorted(weights.items(), key=lambda kv: -kv[1])
+            for slug, weight in sorted(role.weights.items(), key=lambda kv: -kv[1])
         ]
         activity = selectors.activity_by_day(user=request.user)
         context.update({

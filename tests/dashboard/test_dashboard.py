@@ -6,7 +6,7 @@ from apps.dashboard.models import ReadinessSnapshot
 from apps.portfolio.services import project_create
 from apps.roadmap.models import Topic
 from apps.roadmap.services import topic_progress_set
-from tests.dashboard.helpers import give_answers
+from tests.dashboard.helpers import give_answers, give_history, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,12 @@ def test_readiness_api_for_a_learner_with_nothing_done(api, user, role):
     assert all(s["url"].startswith("/") for s in body["next_steps"])
 
 
-def test_readiness_rises_with_progress_projects_and_interviews(api, user, role):
+def test_readiness_rises_with_progress_projects_and_interviews(api, user, role, django_capture_on_commit_callbacks):
     before = api.get(f"/api/v1/readiness/?role={role.id}").json()["score"]
-    for topic in Topic.objects.filter(skills__slug__in=["rag", "transformer-architecture"])[:12]:
-        topic_progress_set(user=user, topic=topic, status="done")
-    project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:3]))
+    with django_capture_on_commit_callbacks(execute=True):  # what the commits would run
+        for topic in Topic.objects.filter(skills__slug__in=["rag", "transformer-architecture"])[:12]:
+            topic_progress_set(user=user, topic=topic, status="done")
+        project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:3]))
     give_answers(user, 10, rounds=tuple(role.interview_rounds))
     after = api.get(f"/api/v1/readiness/?role={role.id}").json()
     assert after["score"] > before
@@ -54,22 +55,44 @@ def test_a_learner_cannot_read_another_learners_readiness(api, other_api, user, 
     assert mine["components"]["interviews"] == 0 and theirs["components"]["interviews"] > 0
 
 
-@pytest.mark.parametrize("answers", [10, 1000])
-def test_dashboard_query_count_does_not_grow_with_answers(answers, client, user, role, django_assert_num_queries):
+# Two learner sizes (answers, topics, projects) × two catalog sizes (topics, roles, templates).
+SIZES = [(10, 0), (1000, 0), (10, 300), (1000, 300)]
+
+
+@pytest.mark.parametrize(("history", "catalog_extra"), SIZES)
+def test_dashboard_query_count_grows_with_neither_history_nor_catalog(
+    history, catalog_extra, client, user, role, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     user.target_role = role
     user.save()
-    give_answers(user, answers)
-    for topic in Topic.objects.all()[:5]:
-        topic_progress_set(user=user, topic=topic, status="done")
+    with django_capture_on_commit_callbacks(execute=True):
+        grow_catalog(catalog_extra)
+        give_history(user, history)
     client.force_login(user)
-    client.get("/dashboard/")  # warm the session
-    # The same number for 10 and 1,000 answers: nothing is fetched per answer, topic or day.
+    client.get("/dashboard/")  # warm: the session, this process's catalog maps
     with django_assert_num_queries(EXPECTED_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert response.status_code == 200
 
 
-EXPECTED_DASHBOARD_QUERIES = 26
+@pytest.mark.parametrize(("history", "catalog_extra"), SIZES)
+def test_readiness_api_query_count_grows_with_neither_history_nor_catalog(
+    history, catalog_extra, api, user, role, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        grow_catalog(catalog_extra)
+        give_history(user, history)
+    api.get(f"/api/v1/readiness/?role={role.id}")  # warm this process's catalog maps
+    with django_assert_num_queries(EXPECTED_API_QUERIES):
+        response = api.get(f"/api/v1/readiness/?role={role.id}")
+    assert response.status_code == 200 and response.json()["components"]["interviews"] > 0
+
+
+# Session, user, learner state with the catalog version, resume, and the charts (activity 3,
+# history 2, hours 2). Was 26 before readiness was stored.
+EXPECTED_DASHBOARD_QUERIES = 11
+# Token, token's user... see the test's -v output: the state (1) and the resume fit (1) are readiness's share.
+EXPECTED_API_QUERIES = 3
 
 
 def test_daily_snapshot_is_taken_once_per_day(user, role):
