@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -112,7 +113,7 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
             scores = [max(5, min(98, int(rng.gauss(40 + 45 * diligence, 15)))) for _ in asked]
             interview = Interview(user=user, round=rnd, rounds=[rnd] * len(asked), num_questions=len(asked),
                                   status="finished", finished_at=when, score=round(sum(scores) / len(scores)))
-            interviews.append((interview, when))
+            interviews.append(interview)
             answers.append([
                 Answer(question_version=q.current_version, prompt=q.current_version.prompt, text="(demo answer)",
                        order=i, grading_status="graded", score=score, graded_at=when, grader="demo",
@@ -126,18 +127,16 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
         PortfolioProject.skills.through(portfolioproject_id=project.pk, skill_id=skill.pk)
         for project in projects for skill in project.template.skills.all()
     ], batch_size=5000)
-    Interview.objects.bulk_create([interview for interview, _ in interviews])
-    for (interview, when), group in zip(interviews, answers, strict=True):
-        interview.started_at = when  # auto_now_add: set after the insert, written by bulk_update below
+    Interview.objects.bulk_create(interviews)
+    for interview, group in zip(interviews, answers, strict=True):
         for answer in group:
             answer.interview = interview
-    flat = [answer for group in answers for answer in group]
-    Answer.objects.bulk_create(flat, batch_size=5000)
-    for (_interview, when), group in zip(interviews, answers, strict=True):
-        for answer in group:
-            answer.created_at = when
-    Interview.objects.bulk_update([interview for interview, _ in interviews], ["started_at"], batch_size=2000)
-    Answer.objects.bulk_update(flat, ["created_at"], batch_size=2000)
+    Answer.objects.bulk_create([answer for group in answers for answer in group], batch_size=5000)
+    # started_at / created_at are auto_now_add: set them to when the interview happened (its finished_at).
+    ids = [interview.pk for interview in interviews]
+    Interview.objects.filter(pk__in=ids).update(started_at=F("finished_at"))
+    Answer.objects.filter(interview_id__in=ids).update(
+        created_at=Subquery(Interview.objects.filter(pk=OuterRef("interview_id")).values("finished_at")[:1]))
 
     # The readiness state (bulk writes send no signals), then thirty days of snapshots rising to today's score.
     learner_state.rebuild_many([user.pk for user in users])
