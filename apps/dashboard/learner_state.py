@@ -5,7 +5,7 @@ Four parts, each refreshed by the events that change it (`apps/dashboard/signals
 | part | from | fields |
 | --- | --- | --- |
 | progress | topic progress, and the catalog | `coverage`, `done_topics`, `catalog_version` |
-| enrollments | enrollments | `enrolled_tracks` |
+| enrollments | enrollments | `enrolled_tracks`, `plan_hours` |
 | projects | portfolio projects and their skills | `project_evidence` |
 | answers | graded interview answers | `round_means`, `answer_count` |
 
@@ -37,7 +37,7 @@ PARTS = frozenset({PROGRESS, ENROLLMENTS, PROJECTS, ANSWERS})
 GRADED = (Answer.GradingStatus.GRADED, Answer.GradingStatus.PROVISIONAL)
 _FIELDS = {
     PROGRESS: ["coverage", "done_topics", "catalog_version"],
-    ENROLLMENTS: ["enrolled_tracks"],
+    ENROLLMENTS: ["enrolled_tracks", "plan_hours"],
     PROJECTS: ["project_evidence"],
     ANSWERS: ["round_means", "answer_count"],
 }
@@ -105,10 +105,15 @@ def fill(states: list[LearnerState], parts: Iterable[str], catalog: catalog_maps
             state.catalog_version = catalog.version
     if ENROLLMENTS in parts:
         tracks: dict[int, list[int]] = defaultdict(list)
-        for uid, track_id in Enrollment.objects.filter(user_id__in=ids).order_by("id").values_list("user_id", "track_id"):
+        plan: dict[int, int] = defaultdict(int)
+        for uid, track_id, hours in Enrollment.objects.filter(user_id__in=ids).order_by("id").values_list(
+            "user_id", "track_id", "hours_per_week"
+        ):
             tracks[uid].append(track_id)
+            plan[uid] += hours
         for uid, state in by_user.items():
             state.enrolled_tracks = tracks.get(uid, [])
+            state.plan_hours = plan.get(uid, 0)
     if PROJECTS in parts:
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         for uid, slug, status in PortfolioProject.skills.through.objects.filter(

@@ -59,6 +59,7 @@ class LearnerState(models.Model):
     coverage = models.JSONField(default=dict)  # skill slug → 0-1, skills above 0 only
     done_topics = models.JSONField(default=list)  # topic ids marked done
     enrolled_tracks = models.JSONField(default=list)  # track ids
+    plan_hours = models.PositiveIntegerField(default=0)  # hours a week planned over all enrollments
     project_evidence = models.JSONField(default=dict)  # skill slug → 0-1
     round_means = models.JSONField(default=dict)  # interview round → recency-weighted mean answer score
     answer_count = models.PositiveIntegerField(default=0)  # graded answers

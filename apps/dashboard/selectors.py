@@ -12,20 +12,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, F, Min, Q, StdDev
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.careers.models import InterviewRound, JobRole
 from apps.dashboard import catalog, learner_state, scoring
-from apps.dashboard.models import LearnerState, ReadinessSnapshot
+from apps.dashboard.models import LearnerState
 from apps.interviews.models import Answer, Interview
-from apps.portfolio.models import PortfolioProject
 from apps.questionbank.models import Question
 from apps.resumes.models import Resume
-from apps.roadmap import selectors as roadmap_selectors
-from apps.roadmap.models import Enrollment, Stage, TopicProgress, Track
+from apps.roadmap.models import Stage, TopicProgress, Track
 
 logger = logging.getLogger(__name__)
 
@@ -160,55 +157,6 @@ def _url(name: str, fallback: str) -> str:
         return reverse(name)
     except Exception:
         return fallback
-
-
-# --- charts -------------------------------------------------------------------------------------
-
-def activity_by_day(*, user: User, days: int = 182, today: date | None = None) -> dict[date, int]:
-    """Topics finished, answers given and projects touched per day (3 queries)."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=days - 1)
-    counts: Counter[date] = Counter()
-    for qs, field in (
-        (TopicProgress.objects.filter(user=user, completed_at__date__gte=since), "completed_at"),
-        (Answer.objects.filter(interview__user=user, created_at__date__gte=since), "created_at"),
-        (PortfolioProject.objects.filter(user=user, updated_at__date__gte=since), "updated_at"),
-    ):
-        for row in qs.annotate(day=TruncDate(field)).values("day").annotate(n=Count("id")):
-            counts[row["day"]] += row["n"]
-    return {since + timedelta(days=i): counts.get(since + timedelta(days=i), 0) for i in range(days)}
-
-
-def heatmap_level(count: int) -> int:
-    return 0 if count == 0 else 1 if count == 1 else 2 if count <= 3 else 3 if count <= 6 else 4
-
-
-def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None) -> list[dict]:
-    """Hours of finished topics per week (estimated hours of each topic) against the learner's plan."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    plan = sum(Enrollment.objects.filter(user=user).values_list("hours_per_week", flat=True)) or user.hours_per_week
-    rows = TopicProgress.objects.filter(user=user, completed_at__date__gte=start).values_list(
-        "completed_at", "topic__estimated_hours"
-    )
-    hours: Counter[date] = Counter()
-    for completed_at, estimated in rows:
-        day = timezone.localtime(completed_at).date()
-        hours[day - timedelta(days=day.weekday())] += float(estimated or roadmap_selectors.DEFAULT_TOPIC_HOURS)
-    return [{"week": start + timedelta(weeks=i), "hours": round(hours.get(start + timedelta(weeks=i), 0.0), 1), "plan": plan}
-            for i in range(weeks)]
-
-
-def history_for(*, user: User, role: JobRole | catalog.RoleInfo, days: int = 60) -> list[dict]:
-    since = timezone.localdate() - timedelta(days=days)
-    snapshots = dict(ReadinessSnapshot.objects.filter(user=user, role_id=role.pk, date__gte=since).values_list("date", "score"))
-    interview_daily = dict(
-        Answer.objects.filter(interview__user=user, grading_status__in=GRADED, created_at__date__gte=since)
-        .annotate(day=TruncDate("created_at")).values("day").annotate(avg=Avg("score")).values_list("day", "avg")
-    )
-    days_with_data = sorted(set(snapshots) | set(interview_daily))
-    return [{"date": d, "readiness": snapshots.get(d),
-             "interview": round(interview_daily[d]) if d in interview_daily else None} for d in days_with_data]
 
 
 # --- admin --------------------------------------------------------------------------------------

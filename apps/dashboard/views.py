@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.dashboard import learner_state, selectors
+from apps.dashboard.charts import charts_for, heatmap_cells
 
 
 def _int(value: str | None) -> int | None:
@@ -31,16 +32,14 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
             for slug, weight in sorted(role.weights.items(), key=lambda kv: -kv[1])
         ]
-        activity = selectors.activity_by_day(user=request.user)
+        charts = charts_for(user=request.user, role_id=role.id, plan_hours=state.plan_hours or request.user.hours_per_week)
+        active = [{"day": day.isoformat(), "count": n} for day, n in charts.activity.items() if n]
         context.update({
             "role": role, "result": result, "skills_chart": skills_chart,
-            "history": [{"date": h["date"].isoformat(), "readiness": h["readiness"], "interview": h["interview"]}
-                        for h in selectors.history_for(user=request.user, role=role)],
-            "hours": [{"week": w["week"].isoformat(), "hours": w["hours"], "plan": w["plan"]}
-                      for w in selectors.study_hours_by_week(user=request.user)],
-            "heatmap": [{"day": d, "count": n, "level": selectors.heatmap_level(n)} for d, n in activity.items()],
-            "active_days": sum(1 for n in activity.values() if n),
-            "activity_total": sum(activity.values()),
+            "history": [{**h, "date": h["date"].isoformat()} for h in charts.history],
+            "hours": [{**w, "week": w["week"].isoformat()} for w in charts.hours],
+            "heatmap_cells": heatmap_cells(charts.activity), "active": active, "active_days": len(active),
+            "activity_total": sum(charts.activity.values()),
         })
     return render(request, "dashboard/learner.html", context)
 

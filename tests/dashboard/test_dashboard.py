@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 
 from apps.careers.models import JobRole
 from apps.dashboard import services
 from apps.dashboard.models import ReadinessSnapshot
+from apps.interviews.models import Answer
 from apps.portfolio.services import project_create
 from apps.roadmap.models import Topic
 from apps.roadmap.services import topic_progress_set
@@ -88,11 +91,38 @@ def test_readiness_api_query_count_grows_with_neither_history_nor_catalog(
     assert response.status_code == 200 and response.json()["components"]["interviews"] > 0
 
 
-# Session, user, learner state with the catalog version, resume, and the charts (activity 3,
-# history 2, hours 2). Was 26 before readiness was stored.
-EXPECTED_DASHBOARD_QUERIES = 11
-# Token, token's user... see the test's -v output: the state (1) and the resume fit (1) are readiness's share.
+# Session, user, the learner's state with the catalog version, the resume fit, and the charts (one
+# UNION ALL). Was 26 when readiness was recomputed per request.
+EXPECTED_DASHBOARD_QUERIES = 5
+# The token with its user, the learner's state with the catalog version, the resume fit.
 EXPECTED_API_QUERIES = 3
+
+
+def test_dashboard_charts_show_the_learners_activity_hours_and_history(
+    client, user, role, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    user.target_role = role
+    user.save()
+    topic = Topic.objects.filter(estimated_hours__isnull=False).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic_progress_set(user=user, topic=topic, status="done")
+        project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:1]))
+    give_answers(user, 2, rounds=tuple(role.interview_rounds))
+    Answer.objects.filter(interview__user=user).update(created_at=timezone.now())
+    services.readiness_snapshot_take(user=user, role=role)
+    client.force_login(user)
+    page = client.get("/dashboard/").content.decode()
+    today = timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    mean = round(sum(Answer.objects.filter(interview__user=user).values_list("score", flat=True)) / 2)
+    snapshot = ReadinessSnapshot.objects.get(user=user, role=role)
+    assert f'<th scope="row">{today.isoformat()}</th><td>4</td>' in page  # topic + project + 2 answers
+    assert "4 activities on 1 day in the last 26 weeks" in page
+    assert f'<th scope="row">{week.isoformat()}</th><td>{float(topic.estimated_hours):.1f}</td>' in page
+    assert f'<th scope="row">{today.isoformat()}</th><td>{snapshot.score}</td><td>{mean}</td>' in page
+    assert page.count('<span data-level="') == 182 and f'title="{today:%a} {today.day} {today:%b}: 4"' in page
 
 
 def test_daily_snapshot_is_taken_once_per_day(user, role):
