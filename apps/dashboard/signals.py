@@ -102,10 +102,19 @@ def on_project_skills(sender: type, instance: object, action: str, reverse: bool
             _queue("user", user_id, learner_state.PROJECTS)
 
 
+# An answer counts once it has a grade; a failed grade is final (a re-grade that fails drops the old score).
+ANSWER_SETTLED = {Answer.GradingStatus.GRADED, Answer.GradingStatus.PROVISIONAL, Answer.GradingStatus.FAILED}
+
+
 def on_answer(sender: type, instance: Answer, raw: bool = False, update_fields: frozenset[str] | None = None,
               **kwargs: object) -> None:
-    if not raw and not _ignored(Answer, update_fields):
-        _queue("interview", instance.interview_id, learner_state.ANSWERS)
+    """A grade stored (or an answer deleted). Submitting or claiming an answer for grading changes
+    no score, so it queues nothing."""
+    if raw or _ignored(Answer, update_fields):
+        return
+    if kwargs.get("signal") is post_save and instance.grading_status not in ANSWER_SETTLED:
+        return
+    _queue("interview", instance.interview_id, learner_state.ANSWERS)
 
 
 def on_interview_deleted(sender: type, instance: Interview, **kwargs: object) -> None:
