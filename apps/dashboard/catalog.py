@@ -36,6 +36,13 @@ class RoleInfo:
     def pk(self) -> int:
         return self.id
 
+    def as_model(self) -> JobRole:
+        """A JobRole carrying this role's id and the fields kept here (no query), for code that takes a
+        model instance, e.g. `filter(role=...)`; other fields have their defaults."""
+        role = JobRole(id=self.id, title=self.title, is_posting=self.is_posting, interview_rounds=list(self.rounds))
+        role._state.adding, role._state.db = False, "default"
+        return role
+
 
 @dataclass(frozen=True)
 class TopicInfo:

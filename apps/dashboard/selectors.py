@@ -49,7 +49,7 @@ class RoleReadiness:
     next_steps: list[NextStep]
 
 
-def resume_fit_for(*, user: User, role: JobRole | catalog.RoleInfo) -> int | None:
+def resume_fit_for(*, user: User, role: JobRole) -> int | None:
     resume = Resume.objects.filter(user=user, status=Resume.Status.READY).order_by("-processed_at", "-id").first()
     if resume is None:
         return None
@@ -77,7 +77,7 @@ def readiness_for(*, user: User, role: JobRole | catalog.RoleInfo | int) -> Role
     info = maps.roles.get(role if isinstance(role, int) else role.pk)
     if info is None:
         return None
-    return readiness_from(state=state, maps=maps, role=info, resume_fit=resume_fit_for(user=user, role=info))
+    return readiness_from(state=state, maps=maps, role=info, resume_fit=resume_fit_for(user=user, role=info.as_model()))
 
 
 def readiness_from(*, state: LearnerState, maps: catalog.CatalogMaps, role: catalog.RoleInfo,

@@ -26,7 +26,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"roles_to_pick": maps.roles_to_pick()}
     if role is not None:
         result = selectors.readiness_from(state=state, maps=maps, role=role,
-                                          resume_fit=selectors.resume_fit_for(user=request.user, role=role))
+                                          resume_fit=selectors.resume_fit_for(user=request.user, role=role.as_model()))
         skills_chart = [
             {"skill": role.names.get(slug, slug), "required": round(100 * weight / 3),
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
