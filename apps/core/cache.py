@@ -1,4 +1,6 @@
-"""The cache may go away with Redis; pages and answers must not.
+"""Caches: the shared one (Redis) that may go away, and a per-process memo keyed by a version.
+
+The cache may go away with Redis; pages and answers must not.
 
 Rate-limit counters, cached pages and health probes live in the cache. While Redis is down this
 backend logs and carries on as a cache that holds nothing (reads miss, writes are dropped), so the
@@ -8,6 +10,8 @@ site keeps answering, with rate limits open until Redis returns.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
@@ -56,3 +60,32 @@ class ForgivingRedisCache(RedisCache):
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
         return bool(self._forgive("has_key", False, super().has_key, key, version))
+
+
+class VersionedMemo:
+    """A value built once per process for each version of what it is built from.
+
+    `get(version, build)` returns the value built for `version`, calling `build()` when this process
+    has none yet. `build` returns `(value, version_it_saw)`: the value is kept under the version it
+    was actually built from, which may be newer than the one asked for. Only the latest value is kept.
+    The version itself must come from somewhere every process sees (a database row), so a change
+    made by one process reaches all of them on their next request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: Any = None
+        self._value: Any = None
+
+    def get(self, version: Any, build: Callable[[], tuple[Any, Any]]) -> Any:
+        with self._lock:
+            if version is not None and version == self._version:
+                return self._value
+        value, built_version = build()
+        with self._lock:
+            self._version, self._value = built_version, value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._version = self._value = None

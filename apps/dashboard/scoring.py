@@ -8,7 +8,9 @@ readiness = 35% roadmap + 20% projects + 30% interviews + 15% resume, each compo
 - projects:   Σ w·evidence(skill) / Σ w, where evidence is 1.0 if a done portfolio project shows the
               skill, 0.3 if only an unfinished one does, else 0.
 - interviews: the mean over the role's interview rounds of each round's recency-weighted mean answer
-              score (weight 0.5^(age in days / 14)); a round never practised counts 0.
+              score (weight 0.5^(age in days / 14)); a round never practised counts 0. As time passes
+              every weight shrinks by the same factor, so a round's mean changes only when its
+              answers do: it is stored (`round_means`) when an answer is graded, not recomputed.
 - resume:     the fit (0-100) of the learner's latest processed resume to this role, 0 without one.
 """
 
@@ -37,9 +39,9 @@ class ReadinessInputs:
     rounds: tuple[str, ...]  # the role's interview rounds
     coverage: Mapping[str, float]  # skill → 0-1 from roadmap progress
     project_evidence: Mapping[str, float]  # skill → 0-1 from portfolio projects
-    answers: tuple[AnswerScore, ...]
+    round_means: Mapping[str, float]  # round → recency-weighted mean answer score (see `round_means`)
+    answer_count: int  # graded answers
     resume_fit: int | None  # None: no processed resume
-    now: datetime
     skill_names: Mapping[str, str] = field(default_factory=dict)  # slug → name, for the explanations
 
 
@@ -73,10 +75,21 @@ def recency_weighted_mean(answers: Iterable[AnswerScore], now: datetime) -> floa
     return num / den if den else None
 
 
+def round_means(answers: Iterable[AnswerScore]) -> dict[str, float]:
+    """Each round's recency-weighted mean score. It does not depend on the time it is computed at, so it
+    is measured from the newest answer (all weights ≤ 1, nothing overflows)."""
+    answers = list(answers)
+    if not answers:
+        return {}
+    newest = max(a.at for a in answers)
+    by_round: dict[str, list[AnswerScore]] = {}
+    for answer in answers:
+        by_round.setdefault(answer.round, []).append(answer)
+    return {rnd: mean for rnd, group in by_round.items() if (mean := recency_weighted_mean(group, newest)) is not None}
+
+
 def round_scores(inputs: ReadinessInputs) -> dict[str, float | None]:
-    return {
-        rnd: recency_weighted_mean((a for a in inputs.answers if a.round == rnd), inputs.now) for rnd in inputs.rounds
-    }
+    return {rnd: inputs.round_means.get(rnd) for rnd in inputs.rounds}
 
 
 def compute(inputs: ReadinessInputs) -> Readiness:
@@ -104,7 +117,7 @@ def compute(inputs: ReadinessInputs) -> Readiness:
         "interviews": Component(
             round(interviews),
             f"practised {len(practised)} of {len(per_round)} rounds"
-            + (f"; {len(inputs.answers)} graded answers, recent ones weigh more" if inputs.answers else ""),
+            + (f"; {inputs.answer_count} graded answers, recent ones weigh more" if inputs.answer_count else ""),
             {"rounds": {r: (round(v) if v is not None else None) for r, v in per_round.items()}},
         ),
         "resume": Component(

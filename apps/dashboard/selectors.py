@@ -1,27 +1,28 @@
-"""Reads for the readiness score and the dashboards. Query counts do not grow with a learner's history."""
+"""Reads for the readiness score and the dashboards.
+
+Query counts grow neither with a learner's history nor with the catalog: readiness is arithmetic on
+the learner's stored state (`learner_state`) and the per-process catalog maps (`catalog`).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, F, Min, Q, StdDev
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.careers.models import InterviewRound, JobRole
-from apps.dashboard import scoring
-from apps.dashboard.models import ReadinessSnapshot
+from apps.dashboard import catalog, learner_state, scoring
+from apps.dashboard.models import LearnerState
 from apps.interviews.models import Answer, Interview
-from apps.portfolio.models import PortfolioProject
 from apps.questionbank.models import Question
 from apps.resumes.models import Resume
-from apps.roadmap import selectors as roadmap_selectors
-from apps.roadmap.models import Enrollment, ProjectTemplate, Stage, Topic, TopicProgress, Track
+from apps.roadmap.models import Stage, TopicProgress, Track
 
 logger = logging.getLogger(__name__)
 
@@ -42,34 +43,10 @@ class NextStep:
 
 @dataclass
 class RoleReadiness:
-    role: JobRole
+    role: catalog.RoleInfo
     readiness: scoring.Readiness
     inputs: scoring.ReadinessInputs
     next_steps: list[NextStep]
-
-
-def role_skills_of(role: JobRole) -> tuple[dict[str, int], dict[str, str]]:
-    """The role's skills: slug → weight, and slug → name (for explanations people read)."""
-    rows = list(role.role_skills.values_list("skill__slug", "skill__name", "weight"))
-    return {slug: weight for slug, _, weight in rows}, {slug: name for slug, name, _ in rows}
-
-
-def project_evidence_for(*, user: User) -> dict[str, float]:
-    evidence: dict[str, float] = {}
-    rows = PortfolioProject.skills.through.objects.filter(portfolioproject__user=user).values_list(
-        "skill__slug", "portfolioproject__status"
-    )
-    for slug, status in rows:
-        value = scoring.DONE_PROJECT_EVIDENCE if status == PortfolioProject.Status.DONE else scoring.UNFINISHED_PROJECT_EVIDENCE
-        evidence[slug] = max(evidence.get(slug, 0.0), value)
-    return evidence
-
-
-def answer_scores_for(*, user: User) -> tuple[scoring.AnswerScore, ...]:
-    rows = Answer.objects.filter(interview__user=user, grading_status__in=GRADED, score__isnull=False).values_list(
-        "question_version__question__round", "score", "created_at"
-    )
-    return tuple(scoring.AnswerScore(round=r, score=s, at=at) for r, s, at in rows)
 
 
 def resume_fit_for(*, user: User, role: JobRole) -> int | None:
@@ -90,66 +67,70 @@ def resume_fit_for(*, user: User, role: JobRole) -> int | None:
     return 0
 
 
-def readiness_inputs_for(*, user: User, role: JobRole, now=None) -> scoring.ReadinessInputs:  # type: ignore[no-untyped-def]
-    weights, names = role_skills_of(role)
-    return scoring.ReadinessInputs(
-        skill_weights=weights,
-        skill_names=names,
-        rounds=tuple(role.interview_rounds or InterviewRound.values),
-        coverage=roadmap_selectors.skill_coverage_for(user=user),
-        project_evidence=project_evidence_for(user=user),
-        answers=answer_scores_for(user=user),
-        resume_fit=resume_fit_for(user=user, role=role),
-        now=now or timezone.now(),
+def readiness_for(*, user: User, role: JobRole | catalog.RoleInfo | int) -> RoleReadiness | None:
+    """Readiness for one role from the learner's stored state and the cached catalog.
+
+    Queries: the state with the catalog version (1) and the resume fit (`resume_fit_for`, once);
+    None when the role does not exist.
+    """
+    state, maps = learner_state.state_for(user=user)
+    info = maps.roles.get(role if isinstance(role, int) else role.pk)
+    if info is None:
+        return None
+    return readiness_from(state=state, maps=maps, role=info, resume_fit=resume_fit_for(user=user, role=info.as_model()))
+
+
+def readiness_from(*, state: LearnerState, maps: catalog.CatalogMaps, role: catalog.RoleInfo,
+                   resume_fit: int | None) -> RoleReadiness:
+    """The arithmetic alone (no query): used per request, and in bulk by the demo seeder."""
+    inputs = scoring.ReadinessInputs(
+        skill_weights=role.weights,
+        skill_names=role.names,
+        rounds=role.rounds or tuple(InterviewRound.values),
+        coverage=state.coverage,
+        project_evidence=state.project_evidence,
+        round_means=state.round_means,
+        answer_count=state.answer_count,
+        resume_fit=resume_fit,
     )
+    return RoleReadiness(role=role, readiness=scoring.compute(inputs), inputs=inputs,
+                         next_steps=next_steps_for(inputs=inputs, state=state, maps=maps))
 
 
-def readiness_for(*, user: User, role: JobRole) -> RoleReadiness:
-    inputs = readiness_inputs_for(user=user, role=role)
-    readiness = scoring.compute(inputs)
-    return RoleReadiness(role=role, readiness=readiness, inputs=inputs, next_steps=next_steps_for(user=user, inputs=inputs))
-
-
-def next_steps_for(*, user: User, inputs: scoring.ReadinessInputs, limit: int = 5) -> list[NextStep]:
-    """The 3-5 actions that would raise readiness the most, each linking to where to do it."""
+def next_steps_for(*, inputs: scoring.ReadinessInputs, state: LearnerState, maps: catalog.CatalogMaps,
+                   limit: int = 5) -> list[NextStep]:
+    """The 3-5 actions that would raise readiness the most, each linking to where to do it (no query)."""
     steps: list[NextStep] = []
     total_weight = sum(inputs.skill_weights.values()) or 1
     weak_skills = sorted(
         inputs.skill_weights, key=lambda s: -inputs.skill_weights[s] * (1 - min(1.0, inputs.coverage.get(s, 0.0)))
     )
-    done_topics = set(
-        TopicProgress.objects.filter(user=user, status=TopicProgress.Status.DONE).values_list("topic_id", flat=True)
-    )
-    enrolled = set(Enrollment.objects.filter(user=user).values_list("track_id", flat=True))
-    topics_by_skill: dict[str, list[Topic]] = defaultdict(list)
-    for topic in (
-        Topic.objects.filter(skills__slug__in=weak_skills[:4]).exclude(pk__in=done_topics)
-        .select_related("stage__track").annotate(skill_slug=F("skills__slug")).order_by("stage__track__order", "stage__order", "order")
-    ):
-        topics_by_skill[topic.skill_slug].append(topic)
+    done_topics = set(state.done_topics)
+    enrolled = set(state.enrolled_tracks)
     seen_topics: set[int] = set()
     for slug in weak_skills[:4]:
         gap = 1 - min(1.0, inputs.coverage.get(slug, 0.0))
-        candidates = sorted(topics_by_skill.get(slug, []), key=lambda t: t.stage.track_id not in enrolled)
-        topic = next((t for t in candidates if t.pk not in seen_topics), None)
+        candidates = sorted((t for t in maps.topics_by_skill.get(slug, []) if t.id not in done_topics),
+                            key=lambda t: t.track_id not in enrolled)
+        topic = next((t for t in candidates if t.id not in seen_topics), None)
         if topic is None or gap <= 0.05:
             continue
-        seen_topics.add(topic.pk)
+        seen_topics.add(topic.id)
         gain = 100 * scoring.WEIGHTS["roadmap"] * inputs.skill_weights[slug] / total_weight * gap
-        steps.append(NextStep("study", f"Study “{topic.title}” ({topic.stage.track.title})",
-                              reverse("roadmap:topic", args=[topic.pk]), gain))
+        steps.append(NextStep("study", f"Study “{topic.title}” ({topic.track_title})",
+                              reverse("roadmap:topic", args=[topic.id]), gain))
 
     missing = {s: w for s, w in inputs.skill_weights.items() if inputs.project_evidence.get(s, 0.0) < 1.0}
     if missing:
         best, best_gain = None, 0.0
-        for template in ProjectTemplate.objects.filter(skills__slug__in=missing).prefetch_related("skills").distinct():
-            covered = sum(missing.get(s.slug, 0) for s in template.skills.all())
+        for template in maps.templates:
+            covered = sum(missing.get(slug, 0) for slug in template.skills)
             gain = 100 * scoring.WEIGHTS["projects"] * covered / total_weight
             if gain > best_gain:
                 best, best_gain = template, gain
         if best is not None:
             steps.append(NextStep("project", f"Build the project “{best.title}”",
-                                  f"{reverse('portfolio:list')}?template={best.pk}", best_gain))
+                                  f"{reverse('portfolio:list')}?template={best.id}", best_gain))
 
     per_round = scoring.round_scores(inputs)
     for rnd, value in sorted(per_round.items(), key=lambda kv: kv[1] or 0.0)[:2]:
@@ -176,63 +157,6 @@ def _url(name: str, fallback: str) -> str:
         return reverse(name)
     except Exception:
         return fallback
-
-
-def target_roles_for(*, user: User, role_id: int | None = None) -> list[JobRole]:
-    """The role asked for, else the learner's target role, else nothing (the page asks them to pick one)."""
-    roles = JobRole.objects.prefetch_related("role_skills__skill")
-    if role_id:
-        return list(roles.filter(pk=role_id))
-    return list(roles.filter(pk=user.target_role_id)) if user.target_role_id else []
-
-
-# --- charts -------------------------------------------------------------------------------------
-
-def activity_by_day(*, user: User, days: int = 182, today: date | None = None) -> dict[date, int]:
-    """Topics finished, answers given and projects touched per day (3 queries)."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=days - 1)
-    counts: Counter[date] = Counter()
-    for qs, field in (
-        (TopicProgress.objects.filter(user=user, completed_at__date__gte=since), "completed_at"),
-        (Answer.objects.filter(interview__user=user, created_at__date__gte=since), "created_at"),
-        (PortfolioProject.objects.filter(user=user, updated_at__date__gte=since), "updated_at"),
-    ):
-        for row in qs.annotate(day=TruncDate(field)).values("day").annotate(n=Count("id")):
-            counts[row["day"]] += row["n"]
-    return {since + timedelta(days=i): counts.get(since + timedelta(days=i), 0) for i in range(days)}
-
-
-def heatmap_level(count: int) -> int:
-    return 0 if count == 0 else 1 if count == 1 else 2 if count <= 3 else 3 if count <= 6 else 4
-
-
-def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None) -> list[dict]:
-    """Hours of finished topics per week (estimated hours of each topic) against the learner's plan."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    plan = sum(Enrollment.objects.filter(user=user).values_list("hours_per_week", flat=True)) or user.hours_per_week
-    rows = TopicProgress.objects.filter(user=user, completed_at__date__gte=start).values_list(
-        "completed_at", "topic__estimated_hours"
-    )
-    hours: Counter[date] = Counter()
-    for completed_at, estimated in rows:
-        day = timezone.localtime(completed_at).date()
-        hours[day - timedelta(days=day.weekday())] += float(estimated or roadmap_selectors.DEFAULT_TOPIC_HOURS)
-    return [{"week": start + timedelta(weeks=i), "hours": round(hours.get(start + timedelta(weeks=i), 0.0), 1), "plan": plan}
-            for i in range(weeks)]
-
-
-def history_for(*, user: User, role: JobRole, days: int = 60) -> list[dict]:
-    since = timezone.localdate() - timedelta(days=days)
-    snapshots = {s.date: s for s in ReadinessSnapshot.objects.filter(user=user, role=role, date__gte=since)}
-    interview_daily = dict(
-        Answer.objects.filter(interview__user=user, grading_status__in=GRADED, created_at__date__gte=since)
-        .annotate(day=TruncDate("created_at")).values("day").annotate(avg=Avg("score")).values_list("day", "avg")
-    )
-    days_with_data = sorted(set(snapshots) | set(interview_daily))
-    return [{"date": d, "readiness": snapshots[d].score if d in snapshots else None,
-             "interview": round(interview_daily[d]) if d in interview_daily else None} for d in days_with_data]
 
 
 # --- admin --------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from apps.accounts import services as account_services
 from apps.careers.models import JobRole
 from apps.core.permissions import staff_page
 from apps.dashboard import activity as activity_selectors
-from apps.dashboard import cohort, selectors
+from apps.dashboard import cohort, learner_state, selectors
+from apps.dashboard.charts import charts_for
 from apps.interviews.review import review_due_count
 from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
 
@@ -23,25 +24,26 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    roles = selectors.target_roles_for(user=request.user, role_id=_int(request.GET.get("role")))
-    context: dict = {"roles_to_pick": JobRole.objects.filter(is_posting=False).order_by("title")}
+    state, maps = learner_state.state_for(user=request.user)
+    role = maps.roles.get(_int(request.GET.get("role")) or request.user.target_role_id or 0)
+    context: dict = {"roles_to_pick": maps.roles_to_pick()}
     context["week_plan"] = week_plan_for(user=request.user)
     context["reviews_due"] = review_due_count(user=request.user)  # apps/interviews/review.py
-    if roles:
-        role = roles[0]
-        result = selectors.readiness_for(user=request.user, role=role)
-        weights = result.inputs.skill_weights
-        skill_names = dict(role.role_skills.values_list("skill__slug", "skill__name"))
+    if role is not None:
+        result = selectors.readiness_from(state=state, maps=maps, role=role,
+                                          resume_fit=selectors.resume_fit_for(user=request.user, role=role.as_model()))
         skills_chart = [
-            {"skill": skill_names.get(slug, slug), "required": round(100 * weight / 3),
+            {"skill": role.names.get(slug, slug), "required": round(100 * weight / 3),
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
-            for slug, weight in sorted(weights.items(), key=lambda kv: -kv[1])
+            for slug, weight in sorted(role.weights.items(), key=lambda kv: -kv[1])
         ]
+        # History from the stored snapshots (one statement); the hours and the heatmap from the roadmap's
+        # week plan and the activity module, which know when the plan starts and what each day holds.
+        charts = charts_for(user=request.user, role_id=role.id, plan_hours=state.plan_hours or request.user.hours_per_week)
         activity = activity_selectors.activity_days(user=request.user)
         context.update({
             "role": role, "result": result, "skills_chart": skills_chart,
-            "history": [{"date": h["date"].isoformat(), "readiness": h["readiness"], "interview": h["interview"]}
-                        for h in selectors.history_for(user=request.user, role=role)],
+            "history": [{**h, "date": h["date"].isoformat()} for h in charts.history],
             "hours": [{"week": w["week"].isoformat(), "hours": w["hours"], "plan": w["plan"]}
                       for w in study_hours_by_week(user=request.user)],
             "heatmap": activity,

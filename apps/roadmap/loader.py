@@ -32,6 +32,7 @@ from apps.roadmap.models import (
     TopicProgress,
     Track,
 )
+from apps.roadmap.signals import catalog_loaded
 
 logger = logging.getLogger(__name__)
 
@@ -273,4 +274,5 @@ def load_catalog(*, data_dir: Path = DATA_DIR) -> LoadReport:
     load_companies_and_roles(report, data_dir, skills)
     if (data_dir / "questions").exists():
         load_questions(report, data_dir, skills)
+    catalog_loaded.send(sender=LoadReport, report=report)
     return report

@@ -1,12 +1,15 @@
+from datetime import timedelta
+
 import pytest
 
 from apps.careers.models import JobRole
 from apps.dashboard import services
 from apps.dashboard.models import ReadinessSnapshot
+from apps.interviews.models import Answer
 from apps.portfolio.services import project_create
 from apps.roadmap.models import Topic
 from apps.roadmap.services import topic_progress_set
-from tests.dashboard.helpers import give_answers
+from tests.dashboard.helpers import give_answers, give_history, grow_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +30,12 @@ def test_readiness_api_for_a_learner_with_nothing_done(api, user, role):
     assert all(s["url"].startswith("/") for s in body["next_steps"])
 
 
-def test_readiness_rises_with_progress_projects_and_interviews(api, user, role):
+def test_readiness_rises_with_progress_projects_and_interviews(api, user, role, django_capture_on_commit_callbacks):
     before = api.get(f"/api/v1/readiness/?role={role.id}").json()["score"]
-    for topic in Topic.objects.filter(skills__slug__in=["rag", "transformer-architecture"])[:12]:
-        topic_progress_set(user=user, topic=topic, status="done")
-    project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:3]))
+    with django_capture_on_commit_callbacks(execute=True):  # what the commits would run
+        for topic in Topic.objects.filter(skills__slug__in=["rag", "transformer-architecture"])[:12]:
+            topic_progress_set(user=user, topic=topic, status="done")
+        project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:3]))
     give_answers(user, 10, rounds=tuple(role.interview_rounds))
     after = api.get(f"/api/v1/readiness/?role={role.id}").json()
     assert after["score"] > before
@@ -54,22 +58,74 @@ def test_a_learner_cannot_read_another_learners_readiness(api, other_api, user, 
     assert mine["components"]["interviews"] == 0 and theirs["components"]["interviews"] > 0
 
 
-@pytest.mark.parametrize("answers", [10, 1000])
-def test_dashboard_query_count_does_not_grow_with_answers(answers, client, user, role, django_assert_num_queries):
+# Two learner sizes (answers, topics, projects) × two catalog sizes (topics, roles, templates).
+SIZES = [(10, 0), (1000, 0), (10, 300), (1000, 300)]
+
+
+@pytest.mark.parametrize(("history", "catalog_extra"), SIZES)
+def test_dashboard_query_count_grows_with_neither_history_nor_catalog(
+    history, catalog_extra, client, user, role, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     user.target_role = role
     user.save()
-    give_answers(user, answers)
-    for topic in Topic.objects.all()[:5]:
-        topic_progress_set(user=user, topic=topic, status="done")
+    with django_capture_on_commit_callbacks(execute=True):
+        grow_catalog(catalog_extra)
+        give_history(user, history)
     client.force_login(user)
-    client.get("/dashboard/")  # warm the session
-    # The same number for 10 and 1,000 answers: nothing is fetched per answer, topic or day.
+    client.get("/dashboard/")  # warm: the session, this process's catalog maps
     with django_assert_num_queries(EXPECTED_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert response.status_code == 200
 
 
-EXPECTED_DASHBOARD_QUERIES = 31  # 4 of them the week plan (enrollments, topics, progress, hours this week), 1 the review prompts due today
+@pytest.mark.parametrize(("history", "catalog_extra"), SIZES)
+def test_readiness_api_query_count_grows_with_neither_history_nor_catalog(
+    history, catalog_extra, api, user, role, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        grow_catalog(catalog_extra)
+        give_history(user, history)
+    api.get(f"/api/v1/readiness/?role={role.id}")  # warm this process's catalog maps
+    with django_assert_num_queries(EXPECTED_API_QUERIES):
+        response = api.get(f"/api/v1/readiness/?role={role.id}")
+    assert response.status_code == 200 and response.json()["components"]["interviews"] > 0
+
+
+# Session, user, the learner's state with the catalog version, the resume fit, the history chart (one
+# UNION ALL); the week plan (4), the review prompts due (1), the activity heatmap and the hours chart
+# with its plan line. Was 26 when readiness was recomputed per request.
+EXPECTED_DASHBOARD_QUERIES = 15
+# The token with its user, the learner's state with the catalog version, the resume fit.
+EXPECTED_API_QUERIES = 3
+
+
+def test_dashboard_charts_show_the_learners_activity_hours_and_history(
+    client, user, role, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    user.target_role = role
+    user.save()
+    topic = Topic.objects.filter(estimated_hours__isnull=False).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic_progress_set(user=user, topic=topic, status="done")
+        project_create(user=user, title="RAG bot", status="done", skills=list(role.skills.all()[:1]))
+    give_answers(user, 2, rounds=tuple(role.interview_rounds))
+    Answer.objects.filter(interview__user=user).update(created_at=timezone.now())
+    services.readiness_snapshot_take(user=user, role=role)
+    client.force_login(user)
+    page = client.get("/dashboard/").content.decode()
+    today = timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    mean = round(sum(Answer.objects.filter(interview__user=user).values_list("score", flat=True)) / 2)
+    snapshot = ReadinessSnapshot.objects.get(user=user, role=role)
+    day = f"{today:%a} {today.day} {today:%b} {today.year}"
+    # topic + 2 answers + project, one column each
+    assert f'<th scope="row">{day}</th><td>1</td><td>2</td><td>1</td>' in page
+    assert "4 activities on 1 day in the last 26 weeks" in page
+    assert f'<th scope="row">{week.isoformat()}</th><td>{float(topic.estimated_hours)}</td>' in page
+    assert f'<th scope="row">{today.isoformat()}</th><td>{snapshot.score}</td><td>{mean}</td>' in page
+    assert page.count('<span data-level="') == 182 and f'title="{day}: 1 topic finished, 2 interview answers, 1 project updated"' in page
 
 
 def test_daily_snapshot_is_taken_once_per_day(user, role):

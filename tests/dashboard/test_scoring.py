@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from apps.dashboard.scoring import AnswerScore, ReadinessInputs, compute, recency_weighted_mean
+from apps.dashboard.scoring import AnswerScore, ReadinessInputs, compute, recency_weighted_mean, round_means
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -15,11 +15,10 @@ def inputs(**overrides) -> ReadinessInputs:
         "rounds": ("coding", "llm_deep_dive"),
         "coverage": {},
         "project_evidence": {},
-        "answers": (),
         "resume_fit": None,
-        "now": NOW,
     }
-    return ReadinessInputs(**{**base, **overrides})
+    answers = overrides.pop("answers", ())
+    return ReadinessInputs(**{**base, **overrides}, round_means=round_means(answers), answer_count=len(answers))
 
 
 def test_a_learner_with_nothing_done_scores_zero_with_reasons():
@@ -59,6 +58,16 @@ def test_recent_answers_weigh_more_with_a_fourteen_day_half_life():
     # (0.5*20 + 1.0*80) / 1.5 = 60
     assert recency_weighted_mean([old, new], NOW) == pytest.approx(60.0)
     assert recency_weighted_mean([], NOW) is None
+
+
+def test_a_rounds_mean_does_not_change_as_time_passes_so_it_can_be_stored():
+    answers = [AnswerScore("coding", 20, NOW - timedelta(days=30)), AnswerScore("coding", 90, NOW - timedelta(days=3)),
+               AnswerScore("system_design", 55, NOW - timedelta(days=1))]
+    stored = round_means(answers)
+    for later in (NOW, NOW + timedelta(days=10), NOW + timedelta(days=400)):
+        assert stored["coding"] == pytest.approx(recency_weighted_mean(answers[:2], later))
+    assert stored["system_design"] == 55
+    assert round_means([]) == {}
 
 
 def test_answers_in_rounds_the_role_does_not_use_do_not_count():

@@ -1,11 +1,10 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.careers.models import JobRole
 from apps.core.exceptions import ApplicationError
 from apps.dashboard import selectors
 
@@ -29,11 +28,12 @@ class ReadinessApi(APIView):
         role_id = params.validated_data.get("role") or request.user.target_role_id
         if not role_id:
             raise ApplicationError("Pass ?role=<id> or set a target role first.", errors={"role": ["Required."]})
-        role = get_object_or_404(JobRole, pk=role_id)
-        result = selectors.readiness_for(user=request.user, role=role)
+        result = selectors.readiness_for(user=request.user, role=role_id)
+        if result is None:
+            raise Http404("No such role.")
         components = result.readiness.components
         return Response({
-            "role": {"id": role.pk, "title": role.title},
+            "role": {"id": result.role.id, "title": result.role.title},
             "score": result.readiness.score,
             "components": {name: c.score for name, c in components.items()},
             "explanations": {name: c.why for name, c in components.items()},

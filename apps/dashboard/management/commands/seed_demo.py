@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.careers.models import JobRole
-from apps.dashboard import selectors
-from apps.dashboard.models import ReadinessSnapshot
+from apps.dashboard import catalog as catalog_maps
+from apps.dashboard import learner_state, selectors
+from apps.dashboard.models import LearnerState, ReadinessSnapshot
 from apps.interviews.models import Answer, Interview
 from apps.portfolio.models import PortfolioProject
 from apps.questionbank.models import Question
@@ -19,6 +21,7 @@ from apps.roadmap.models import Enrollment, ProjectTemplate, Topic, TopicProgres
 
 DOMAIN = "demo.example.com"
 PASSWORD = "demo-learner-pass"  # noqa: S105 - documented demo credential, demo accounts only
+BATCH = 500  # learners per transaction
 
 
 class Command(BaseCommand):
@@ -48,16 +51,15 @@ class Command(BaseCommand):
             return
         template = User(email="x")
         template.set_password(PASSWORD)
-        for start in range(0, len(new_emails), 200):
+        for start in range(0, len(new_emails), BATCH):
             with transaction.atomic():
                 users = User.objects.bulk_create([
                     User(email=email, display_name=f"Demo {email.split('@')[0][7:]}", password=template.password,
                          target_role=rng.choice(catalog.roles), hours_per_week=rng.choice([5, 8, 10, 15, 20]))
-                    for email in new_emails[start:start + 200]
+                    for email in new_emails[start:start + BATCH]
                 ])
-                for user in users:
-                    _history(user, catalog, rng)
-            self.stdout.write(f"  {min(start + 200, len(new_emails))}/{len(new_emails)} learners")
+                _histories(users, catalog, rng)
+            self.stdout.write(f"  {min(start + BATCH, len(new_emails))}/{len(new_emails)} learners")
         made = _resumes(new_emails[:resumes], catalog, rng, self.stderr)
         self.stdout.write(self.style.SUCCESS(
             f"Created {len(new_emails)} demo learners ({made} with resumes) in {time.perf_counter() - started:.0f} s. "
@@ -76,62 +78,78 @@ class _Catalog:
         return self
 
 
-def _history(user: User, catalog: _Catalog, rng: random.Random) -> None:
+def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None:
+    """Progress, projects, interviews and 30 days of readiness for a batch of learners, in bulk."""
     now = timezone.now()
     today = timezone.localdate()
-    diligence = rng.random()  # how far along this learner is
-    progress, enrollments = [], []
-    for track in rng.sample(catalog.tracks, k=rng.choice([1, 1, 2])):
-        days_in = rng.randint(7, 120)
-        enrollments.append(Enrollment(user=user, track=track, hours_per_week=user.hours_per_week,
-                                      started_on=today - timedelta(days=days_in)))
-        topics = catalog.topics_by_track[track.id]
-        n_done = int(len(topics) * diligence * rng.uniform(0.3, 1.0))
-        for i, topic in enumerate(topics[: n_done + 2]):
-            done_at = now - timedelta(days=rng.randint(0, days_in), hours=rng.randint(0, 23))
-            is_done = i < n_done
-            progress.append(TopicProgress(
-                user=user, topic=topic, status="done" if is_done else "in_progress", confidence=rng.randint(2, 5),
-                started_at=done_at - timedelta(days=3), completed_at=done_at if is_done else None,
-                verified_at=done_at if is_done and rng.random() < 0.25 else None,
-            ))
+    enrollments, progress, projects, interviews, answers = [], [], [], [], []
+    for user in users:
+        diligence = rng.random()  # how far along this learner is
+        for track in rng.sample(catalog.tracks, k=rng.choice([1, 1, 2])):
+            days_in = rng.randint(7, 120)
+            enrollments.append(Enrollment(user=user, track=track, hours_per_week=user.hours_per_week,
+                                          started_on=today - timedelta(days=days_in)))
+            topics = catalog.topics_by_track[track.id]
+            n_done = int(len(topics) * diligence * rng.uniform(0.3, 1.0))
+            for i, topic in enumerate(topics[: n_done + 2]):
+                done_at = now - timedelta(days=rng.randint(0, days_in), hours=rng.randint(0, 23))
+                is_done = i < n_done
+                progress.append(TopicProgress(
+                    user=user, topic=topic, status="done" if is_done else "in_progress", confidence=rng.randint(2, 5),
+                    started_at=done_at - timedelta(days=3), completed_at=done_at if is_done else None,
+                    verified_at=done_at if is_done and rng.random() < 0.25 else None,
+                ))
+        for template in rng.sample(catalog.templates, k=rng.randint(0, 3)):
+            status = rng.choice(["planned", "in_progress", "done", "done"])
+            projects.append(PortfolioProject(
+                user=user, template=template, title=template.title, summary=template.description, status=status,
+                repo_url=f"https://github.com/demo/{template.key}",
+                completed_at=now - timedelta(days=rng.randint(1, 60)) if status == "done" else None))
+        for _ in range(rng.randint(0, 4)):
+            rnd = rng.choice(user.target_role.interview_rounds or ["llm_deep_dive"])
+            pool = [q for q in catalog.questions if q.round == rnd] or catalog.questions
+            asked = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
+            when = now - timedelta(days=rng.randint(0, 45))
+            scores = [max(5, min(98, int(rng.gauss(40 + 45 * diligence, 15)))) for _ in asked]
+            interview = Interview(user=user, round=rnd, rounds=[rnd] * len(asked), num_questions=len(asked),
+                                  status="finished", finished_at=when, score=round(sum(scores) / len(scores)))
+            interviews.append(interview)
+            answers.append([
+                Answer(question_version=q.current_version, prompt=q.current_version.prompt, text="(demo answer)",
+                       order=i, grading_status="graded", score=score, graded_at=when, grader="demo",
+                       feedback="Demo data.")
+                for i, (q, score) in enumerate(zip(asked, scores, strict=True))
+            ])
     Enrollment.objects.bulk_create(enrollments, ignore_conflicts=True)
-    TopicProgress.objects.bulk_create(progress, ignore_conflicts=True)
-
-    projects = []
-    for template in rng.sample(catalog.templates, k=rng.randint(0, 3)):
-        status = rng.choice(["planned", "in_progress", "done", "done"])
-        projects.append(PortfolioProject(user=user, template=template, title=template.title, summary=template.description,
-                                         status=status, repo_url=f"https://github.com/demo/{template.key}",
-                                         completed_at=now - timedelta(days=rng.randint(1, 60)) if status == "done" else None))
+    TopicProgress.objects.bulk_create(progress, ignore_conflicts=True, batch_size=5000)
     PortfolioProject.objects.bulk_create(projects)
-    for project in projects:
-        project.skills.set(project.template.skills.all())
+    PortfolioProject.skills.through.objects.bulk_create([
+        PortfolioProject.skills.through(portfolioproject_id=project.pk, skill_id=skill.pk)
+        for project in projects for skill in project.template.skills.all()
+    ], batch_size=5000)
+    Interview.objects.bulk_create(interviews)
+    for interview, group in zip(interviews, answers, strict=True):
+        for answer in group:
+            answer.interview = interview
+    Answer.objects.bulk_create([answer for group in answers for answer in group], batch_size=5000)
+    # started_at / created_at are auto_now_add: set them to when the interview happened (its finished_at).
+    ids = [interview.pk for interview in interviews]
+    Interview.objects.filter(pk__in=ids).update(started_at=F("finished_at"))
+    Answer.objects.filter(interview_id__in=ids).update(
+        created_at=Subquery(Interview.objects.filter(pk=OuterRef("interview_id")).values("finished_at")[:1]))
 
-    for _ in range(rng.randint(0, 4)):
-        rnd = rng.choice(user.target_role.interview_rounds or ["llm_deep_dive"])
-        pool = [q for q in catalog.questions if q.round == rnd] or catalog.questions
-        asked = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
-        when = now - timedelta(days=rng.randint(0, 45))
-        scores = [max(5, min(98, int(rng.gauss(40 + 45 * diligence, 15)))) for _ in asked]
-        interview = Interview.objects.create(user=user, round=rnd, rounds=[rnd] * len(asked), num_questions=len(asked),
-                                             status="finished", finished_at=when, score=round(sum(scores) / len(scores)))
-        Answer.objects.bulk_create([
-            Answer(interview=interview, question_version=q.current_version, prompt=q.current_version.prompt,
-                   text="(demo answer)", order=i, grading_status="graded", score=score, graded_at=when, grader="demo",
-                   feedback="Demo data.")
-            for i, (q, score) in enumerate(zip(asked, scores, strict=True))
-        ])
-        Answer.objects.filter(interview=interview).update(created_at=when)
-        Interview.objects.filter(pk=interview.pk).update(started_at=when)
-
-    # Thirty days of readiness snapshots rising towards today's real score.
-    score = selectors.readiness_for(user=user, role=user.target_role).readiness.score
-    ReadinessSnapshot.objects.bulk_create([
-        ReadinessSnapshot(user=user, role=user.target_role, date=today - timedelta(days=d),
-                          score=max(0, round(score * (1 - d / 45))), components={})
-        for d in range(30, -1, -1)
-    ], ignore_conflicts=True)
+    # The readiness state (bulk writes send no signals), then thirty days of snapshots rising to today's score.
+    learner_state.rebuild_many([user.pk for user in users])
+    maps = catalog_maps.maps()
+    states = {s.user_id: s for s in LearnerState.objects.filter(user__in=users)}
+    snapshots = []
+    for user in users:
+        role = maps.roles[user.target_role_id]
+        score = selectors.readiness_from(state=states[user.pk], maps=maps, role=role, resume_fit=None).readiness.score
+        snapshots += [ReadinessSnapshot(user=user, role_id=role.id, date=today - timedelta(days=d),
+                                        score=max(0, round(score * (1 - d / 45))), components={})
+                      for d in range(30, -1, -1)]
+    ReadinessSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True, batch_size=5000)
 
 
 RESUME_TEMPLATE = """{name}
