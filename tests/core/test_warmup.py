@@ -86,7 +86,7 @@ def _wait(condition, what: str, timeout: float = 120.0) -> None:
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_started_web_and_worker_processes_have_the_models_loaded(staff_user, tmp_path):
+def test_started_web_and_worker_processes_have_the_models_loaded(catalog_committed, staff_user, tmp_path):
     """Real gunicorn (deploy/gunicorn.conf.py) and a real prefork Celery worker: both report warm models,
     and the web process's first rubric-playground request does not pay for loading them."""
     cache.delete_many(["warmup:web", "warmup:worker"])
