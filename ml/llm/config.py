@@ -72,3 +72,11 @@ class LLMConfig:
             model_path=text("LLM_MODEL_PATH"),
             backoff_s=number("LLM_BACKOFF_S", 0.5),
         )
+
+
+def llm_configured() -> bool:
+    """Whether an LLM backend is configured (read from the environment, like `get_llm`).
+
+    Only the configuration is read: a caller (e.g. the grading worker) must not build or load the backend.
+    """
+    return LLMConfig.from_env().backend != "none"
