@@ -107,7 +107,7 @@ def prepare_catalog_and_resumes() -> list[int]:
     from apps.careers.models import JobRole
     from apps.resumes import services
     from apps.resumes.models import Resume
-    from apps.roadmap.loader import load_catalog
+    from apps.catalog.loader import load_catalog
 
     if Resume.objects.filter(status="ready").exists():
         return list(Resume.objects.filter(status="ready").values_list("id", flat=True))

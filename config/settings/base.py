@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.resumes",
     "apps.dashboard",
     "apps.privacy",
+    "apps.catalog",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.roadmap.loader import load_catalog
+from apps.catalog.loader import load_catalog
 
 
 class Command(BaseCommand):
