@@ -11,13 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.health import health_report, health_summary
-from apps.core.selectors import home_summary_for
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    return render(request, "core/home.html", {"summary": home_summary_for(user=request.user)})
 
 
 def _is_staff_caller(request: HttpRequest) -> bool:

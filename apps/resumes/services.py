@@ -231,8 +231,12 @@ def resumes_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
 def resume_delete(*, resume: Resume) -> None:
     """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file.
 
-    Endpoints call apps.privacy.services.resume_erase, which also erases interview data written from it.
+    `resume_erasing` goes out first, so the apps above erase what they derived from its text (the
+    interview question an LLM wrote about a project on it: apps/privacy/receivers.py).
     """
+    from apps.resumes.signals import resume_erasing
+
+    resume_erasing.send(sender=Resume, resume=resume)
     path = resume_file_path(resume)
     resume.delete()
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

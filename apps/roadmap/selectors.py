@@ -6,12 +6,16 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import User
 from apps.roadmap.models import Enrollment, Resource, Skill, Stage, Topic, TopicProgress, Track
+from ml.matching import SkillMatcher
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 # How much a topic's status counts towards skill coverage; a topic check ("verified") counts fully,
 # self-reported "done" a little less, work in progress a little.
@@ -167,3 +171,8 @@ def stage_progress(stage: Stage, progress: dict[int, TopicProgress]) -> tuple[in
     """(done, total) for a stage whose topics are prefetched."""
     topics = list(stage.topics.all())
     return sum(1 for t in topics if is_done(progress.get(t.id))), len(topics)
+
+
+def skill_matcher() -> SkillMatcher:
+    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
+    return SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))

@@ -31,7 +31,7 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
     with bank questions either way.
     """
     from apps.questionbank.services import question_create
-    from apps.resumes.selectors import skill_matcher
+    from apps.roadmap.selectors import skill_matcher
     from ml.interviewer import ProjectQuestionError, write_project_question
     from ml.llm import LLMError, LLMUnavailable, get_llm
 
