@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from apps.careers.models import InterviewRound
 from apps.core.api.pagination import PageNumberPagination
+from apps.core.api.permissions import IsAdminUser, SignedInReadsStaffWrites
 from apps.core.exceptions import ApplicationError
 from apps.core.input_guard import reject_unstorable
 from apps.questionbank import selectors, services
@@ -28,25 +28,6 @@ from apps.questionbank.interchange import rows_from_json, rows_from_upload, rows
 from apps.questionbank.models import Question, QuestionDraftJob
 from apps.questionbank.validation import MAX_KEY_POINTS
 from apps.roadmap.models import Skill
-
-
-class IsStaff(BasePermission):
-    message = "Only staff can do this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
-
-
-class IsStaffOrSignedInReadOnly(BasePermission):
-    """Everyone signed in reads (learners see published questions only); only staff write."""
-
-    message = "Only staff can change questions."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or request.user.is_staff
-
 
 # --- serializers shared by the views -----------------------------------------------------------------
 
@@ -146,7 +127,7 @@ LIST_PARAMETERS = [
 
 class QuestionListApi(APIView):
     pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(
@@ -173,7 +154,7 @@ class QuestionListApi(APIView):
 
 
 class QuestionDetailApi(APIView):
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(choices=Question.Status.choices)
@@ -202,7 +183,7 @@ class QuestionDetailApi(APIView):
 
 
 class QuestionSimilarApi(APIView):
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class FilterSerializer(serializers.Serializer):
         limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
@@ -255,7 +236,7 @@ class GradeDimensionsOutput(serializers.Serializer):
 
 
 class QuestionTryApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=services.MAX_TRY_CHARS, trim_whitespace=False)
@@ -283,7 +264,7 @@ class QuestionTryApi(APIView):
 
 
 class QuestionImportApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class OutputSerializer(serializers.Serializer):
@@ -331,7 +312,7 @@ class CSVRenderer(BaseRenderer):
 
 
 class QuestionExportApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(parameters=[*LIST_PARAMETERS, OpenApiParameter("format", str, enum=["json", "csv"])],
@@ -346,7 +327,7 @@ class QuestionExportApi(APIView):
 class QuestionStatusApi(APIView):
     """Bulk publish / retire / back to draft."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
@@ -373,7 +354,7 @@ class QuestionStatusApi(APIView):
 
 
 class QuestionVersionsApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -392,7 +373,7 @@ class QuestionVersionsApi(APIView):
 class QuestionDraftsApi(APIView):
     """Ask the LLM to draft questions for a skill (they arrive as drafts for review)."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         skill = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())
