@@ -77,7 +77,6 @@ def point_llm_at(monkeypatch, url: str, *, timeout_s: float = 2.0) -> None:
     monkeypatch.setenv("LLM_MODEL", "fake-model")
     monkeypatch.setenv("LLM_TIMEOUT_S", str(timeout_s))
     monkeypatch.setenv("LLM_MAX_RETRIES", "1")
-    monkeypatch.setenv("LLM_BACKOFF_S", "0.01")
 
 
 def generous_judge(body: dict) -> dict:
