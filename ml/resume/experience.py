@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ml.resume.sections import Section
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-    )
-}
-
-
-_MONTH = r"(?:(?P<{0}m>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+|(?P<{0}n>\d{{1,2}})[/.-])?"
-
-
+# One side of a date range: an optional month (a word in any of LANGUAGES, or a number) and a year.
+_SIDE = r"(?:(?P<{0}m>[^\W\d_]{{3,12}}\.?)\s+|(?P<{0}n>\d{{1,2}})[/.-])?(?P<{0}y>(?:19|20)\d{{2}})"
 _RANGE = re.compile(
-    _MONTH.format("a")
-    + r"(?P<ay>(?:19|20)\d{2})\s*(?:-|–|—|to|until)\s*"
+    _SIDE.format("a")
+    + r"\s*(?:-|–|—|to|until)\s*"
     + r"(?:"
-    + _MONTH.format("b")
-    + r"(?P<by>(?:19|20)\d{2})|(?P<now>present|current|now|today|ongoing))",
+    + _SIDE.format("b")
+    + r"|(?P<now>present|current|now|today|ongoing))",
     re.IGNORECASE,
 )
+# Month names are read by dateparser in these languages ("Sept. 2019", "janvier 2021", "März 2019").
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
 
 
 _STATED = re.compile(
@@ -85,12 +80,24 @@ def experience_evidence(sections: Iterable[Section], *, today: date) -> Experien
 def _month_index(
     year: str, month_name: str | None, month_number: str | None, *, default_month: int
 ) -> int | None:
+    """Months since year 0 of one side of a range; a side without a (readable) month takes `default_month`."""
     month = default_month
     if month_name:
-        month = _MONTHS.get(month_name[:3].lower(), default_month)
+        parsed = _date_parser().get_date_data(f"{month_name} {year}").date_obj
+        if parsed is not None and parsed.year == int(year):
+            month = parsed.month
     elif month_number and 1 <= int(month_number) <= 12:
         month = int(month_number)
     return int(year) * 12 + month - 1
+
+
+@functools.cache
+def _date_parser() -> Any:
+    """One dateparser parser per process (it loads its language data on first use)."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(LANGUAGES),
+                          settings={"REQUIRE_PARTS": ["month", "year"], "PREFER_DAY_OF_MONTH": "first"})
 
 
 def _merged_length(intervals: list[tuple[int, int]]) -> int:

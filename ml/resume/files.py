@@ -8,25 +8,35 @@ import unicodedata
 import zipfile
 from typing import Literal
 
+import filetype
+
 from ml.resume.errors import ACCEPTED, ArchiveTooLarge, EmptyFile, UnsupportedFileType
 
 Kind = Literal["pdf", "docx", "text", "markdown"]
 
 
-_KNOWN_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"RIFF", "a RIFF (WebP/AVI/WAV) file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Office (OLE) document; save it as DOCX or PDF"),
-    (b"{\\rtf", "an RTF document; save it as DOCX or PDF"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
-)
+# filetype needs an OLE file's whole directory to tell Word from Excel; any OLE file is an old Office document.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _looks_like(data: bytes) -> str | None:
+    """What a file that is not a resume document looks like, from its bytes (the `filetype` library)."""
+    if data.startswith(_OLE):
+        return "an old Word/Office (OLE) document; save it as DOCX or PDF"
+    kind = filetype.guess(data)
+    if kind is None:
+        return None
+    family, _, subtype = kind.mime.partition("/")
+    name = kind.extension.upper()
+    if family in ("image", "video", "audio"):
+        return f"a {subtype.upper() if family == 'image' else name} {family if family == 'image' else family + ' file'}"
+    if kind.mime == "application/rtf":
+        return "an RTF document; save it as DOCX or PDF"
+    if kind.mime in ("application/x-msdownload", "application/x-executable", "application/x-elf"):
+        return "a program"
+    if filetype.is_archive(data):
+        return f"a {name} archive"
+    return f"a {name} file ({kind.mime})"
 
 
 def detect_kind(data: bytes, filename: str = "") -> Kind:
@@ -50,9 +60,9 @@ def detect_kind(data: bytes, filename: str = "") -> Kind:
         if "word/document.xml" in {m.filename for m in members}:
             return "docx"
         raise UnsupportedFileType(f"This file is a ZIP archive, not a Word document. {ACCEPTED}")
-    for magic, what in _KNOWN_MAGIC:
-        if data.startswith(magic):
-            raise UnsupportedFileType(f"This file looks like {what}. {ACCEPTED}")
+    what = _looks_like(head)
+    if what is not None:
+        raise UnsupportedFileType(f"This file looks like {what}. {ACCEPTED}")
     if b"\x00" in data:
         raise UnsupportedFileType(f"This file is binary, not a resume document. {ACCEPTED}")
     try:
