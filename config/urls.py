@@ -8,7 +8,7 @@ from apps.dashboard.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("ops/health/", core_views.health_page, name="ops-health"),
+    path("", include("apps.ops.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("apps.accounts.urls")),

@@ -1,7 +1,6 @@
 import sys
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET
 from apps.core.health import health_report, health_summary
 
 
-def _is_staff_caller(request: HttpRequest) -> bool:
+def is_staff_caller(request: HttpRequest) -> bool:
     """Staff signed in by session, or sending an API token (`Authorization: Token <key>`)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -39,19 +38,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Anyone: "ok"/"error" per component. Staff also get what is wrong. 503 while the database is down."""
     report = health_report()
     body: dict[str, object] = health_summary(report)
-    if _is_staff_caller(request):
+    if is_staff_caller(request):
         body |= {"details": report, "llm_backend": settings.LLM_BACKEND}
     return JsonResponse(body, status=200 if report["database"] == "ok" else 503)
-
-
-@never_cache
-@staff_member_required
-def health_page(request: HttpRequest) -> HttpResponse:
-    """The operations page: each component with its full result."""
-    report = health_report()
-    rows = [{"name": name, "ok": result == "ok", "detail": result} for name, result in report.items()]
-    return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND},
-                  status=200 if report["database"] == "ok" else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

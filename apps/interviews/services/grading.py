@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core.metrics import GRADING_SECONDS, llm_error_kind, llm_errors_counted, timed
 from apps.interviews.models import Answer, Interview
 from apps.interviews.policy import MAX_GRADE_ATTEMPTS, MAX_REFINE_ATTEMPTS, SCORED, STUCK_AFTER_MINUTES
 from apps.interviews.services.lifecycle import interview_advance
@@ -58,7 +59,8 @@ def answer_grade(*, answer_id: int, force: bool = False) -> Answer | None:
         answer.grading_started_at = timezone.now()
         answer.save(update_fields=["grading_status", "attempts", "grading_started_at"])
     try:
-        grade = _rubric_grade(answer)
+        with timed(GRADING_SECONDS, grader="rubric"):
+            grade = _rubric_grade(answer)
     except Exception as exc:
         _grading_failed(answer_id, exc)
         raise
@@ -120,15 +122,7 @@ def _after_grade(answer: Answer) -> None:
 
 
 def _error_kind(exc: Exception) -> str:
-    from ml.llm.base import LLMBadOutput, LLMTimeout, LLMUnavailable
-
-    if isinstance(exc, LLMTimeout):
-        return Answer.ErrorKind.TIMEOUT
-    if isinstance(exc, LLMUnavailable):
-        return Answer.ErrorKind.CONNECTION
-    if isinstance(exc, LLMBadOutput):
-        return Answer.ErrorKind.MALFORMED_OUTPUT
-    return Answer.ErrorKind.INTERNAL
+    return Answer.ErrorKind(llm_error_kind(exc))
 
 
 def answer_refine(*, answer_id: int) -> Answer | None:
@@ -152,7 +146,8 @@ def answer_refine(*, answer_id: int) -> Answer | None:
     rubric_grade = Grade.from_dict(answer.rubric_grade or answer.grade)
     Answer.objects.filter(pk=answer_id).update(refine_attempts=F("refine_attempts") + 1)
     try:
-        judged = judge_answer(_spec_for_answer(answer), answer.text, llm=llm, rubric_grade=rubric_grade)
+        with timed(GRADING_SECONDS, grader="llm_judge"), llm_errors_counted("judge"):
+            judged = judge_answer(_spec_for_answer(answer), answer.text, llm=llm, rubric_grade=rubric_grade)
         grade = combine(rubric_grade, judged)
     except LLMError as exc:
         Answer.objects.filter(pk=answer_id, grading_status=Answer.GradingStatus.PROVISIONAL).update(

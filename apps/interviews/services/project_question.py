@@ -8,6 +8,7 @@ from django.db import transaction
 
 from apps.careers.models import InterviewRound
 from apps.core.exceptions import ApplicationError
+from apps.core.metrics import llm_errors_counted
 from apps.interviews.models import Interview, ProjectQuestionStatus
 from apps.questionbank.models import Question
 
@@ -50,8 +51,9 @@ def interview_project_question_write(*, interview_id: int, final_attempt: bool =
         return _project_question_finish(interview, error="No LLM backend is configured.")
     round_ = interview.round if interview.round in InterviewRound.values else InterviewRound.LLM_DEEP_DIVE
     try:
-        written = write_project_question(interview.resume.sections or {}, round_label=InterviewRound(round_).label,
-                                         llm=llm)
+        with llm_errors_counted("project_question"):
+            written = write_project_question(interview.resume.sections or {},
+                                             round_label=InterviewRound(round_).label, llm=llm)
     except LLMUnavailable as exc:
         if final_attempt:
             return _project_question_finish(interview, error=f"The LLM could not be reached: {exc}")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError, Conflict
+from apps.core.metrics import llm_errors_counted
 from apps.questionbank.models import Question, QuestionDraftJob
 from apps.questionbank.services.questions import _invalid, _unique_key, question_create
 from apps.roadmap.models import Skill
@@ -75,8 +76,9 @@ def question_drafts_generate(*, job_id: int, final_attempt: bool = True) -> Ques
     )
     try:
         # The backend applies LLM_TIMEOUT_S to every request and retries a few times itself.
-        result = llm.chat(_draft_messages(job, existing), json_schema=draft_json_schema(job.count),
-                          max_tokens=min(4096, 700 * job.count))
+        with llm_errors_counted("question_drafts"):
+            result = llm.chat(_draft_messages(job, existing), json_schema=draft_json_schema(job.count),
+                              max_tokens=min(4096, 700 * job.count))
     except LLMUnavailable as exc:
         if final_attempt:
             return _draft_job_finish(job, error=f"The LLM could not be reached: {exc}")
