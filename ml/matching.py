@@ -115,7 +115,7 @@ class SkillMatcher:
         for skill in skills:
             slug = str(skill["slug"])
             synonyms = skill.get("synonyms") or []
-            phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr]
+            phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr,attr-defined]
             for phrase in phrases:
                 phrase = phrase.strip()
                 key = _key(phrase)

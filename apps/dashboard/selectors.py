@@ -69,7 +69,7 @@ def answer_scores_for(*, user: User) -> tuple[scoring.AnswerScore, ...]:
     rows = Answer.objects.filter(interview__user=user, grading_status__in=GRADED, score__isnull=False).values_list(
         "question_version__question__round", "score", "created_at"
     )
-    return tuple(scoring.AnswerScore(round=r, score=s, at=at) for r, s, at in rows)
+    return tuple(scoring.AnswerScore(round=r, score=int(s), at=at) for r, s, at in rows)
 
 
 def resume_fit_for(*, user: User, role: JobRole) -> int | None:
@@ -131,7 +131,7 @@ def next_steps_for(*, user: User, inputs: scoring.ReadinessInputs, limit: int = 
     for slug in weak_skills[:4]:
         gap = 1 - min(1.0, inputs.coverage.get(slug, 0.0))
         candidates = sorted(topics_by_skill.get(slug, []), key=lambda t: t.stage.track_id not in enrolled)
-        topic = next((t for t in candidates if t.pk not in seen_topics), None)
+        topic = next((t for t in candidates if t.pk not in seen_topics), None)  # type: ignore[misc,arg-type]
         if topic is None or gap <= 0.05:
             continue
         seen_topics.add(topic.pk)
@@ -215,7 +215,7 @@ def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None
     rows = TopicProgress.objects.filter(user=user, completed_at__date__gte=start).values_list(
         "completed_at", "topic__estimated_hours"
     )
-    hours: Counter[date] = Counter()
+    hours: defaultdict[date, float] = defaultdict(float)
     for completed_at, estimated in rows:
         day = timezone.localtime(completed_at).date()
         hours[day - timedelta(days=day.weekday())] += float(estimated or roadmap_selectors.DEFAULT_TOPIC_HOURS)

@@ -26,6 +26,6 @@ def readiness_snapshots_take_all(*, day: date | None = None) -> int:
     """Daily: a snapshot for every learner who has a target role. Returns how many were stored."""
     count = 0
     for user in User.objects.filter(is_active=True, target_role__isnull=False).select_related("target_role").iterator():
-        readiness_snapshot_take(user=user, role=user.target_role, day=day)
+        readiness_snapshot_take(user=user, role=user.target_role, day=day)  # type: ignore[arg-type]  # filtered: set
         count += 1
     return count

@@ -154,7 +154,7 @@ def interview_report_build(*, interview: Interview) -> dict[str, Any]:
         })
     scored = [q["score"] for q in questions if q["score"] is not None]
     pending = sum(1 for a in answers if a.grading_status not in SETTLED)
-    by_skill = sorted(
+    by_skill: list[dict[str, Any]] = sorted(
         ({"slug": slug, "name": skill_names[slug], "score": round(sum(v) / len(v))} for slug, v in skill_scores.items()),
         key=lambda s: (s["score"], s["slug"]),
     )

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
 
+from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError
 from apps.interviews.models import Answer, Interview
 from apps.interviews.services import interview_advance, interview_report_refresh
@@ -65,21 +66,21 @@ def _forget_admin_log(model: type, ids: list[object]) -> None:
 
 
 @transaction.atomic
-def user_erase(*, user: object, password: str) -> None:
+def user_erase(*, user: User, password: str) -> None:
     """Delete the account and everything of it; 400 unless `password` is the account's password."""
-    if not password or not user.check_password(password):  # type: ignore[attr-defined]
+    if not password or not user.check_password(password):
         raise ApplicationError("That is not your password; the account was not deleted.",
                                errors={"password": ["Wrong password."]})
     for resume in Resume.objects.filter(user=user):
         resume_delete(resume=resume)  # erase_resume_derived_data runs for each (receivers.py)
     # Interviews whose resume was deleted before the erasure existed may still hold a project question.
     _erase_project_questions(list(Interview.objects.filter(user=user, project_question__isnull=False)))
-    _forget_admin_log(get_user_model(), [user.pk])  # type: ignore[attr-defined]
+    _forget_admin_log(get_user_model(), [user.pk])
     _forget_admin_log(Interview, list(Interview.objects.filter(user=user).values_list("pk", flat=True)))
     _forget_admin_log(PortfolioProject, list(PortfolioProject.objects.filter(user=user).values_list("pk", flat=True)))
     _sessions_of(user).delete()
-    user_id = user.pk  # type: ignore[attr-defined]
-    user.delete()  # type: ignore[attr-defined]  # cascades: progress, portfolio, interviews, answers, tokens, emails
+    user_id = user.pk
+    user.delete()  # cascades: progress, portfolio, interviews, answers, tokens, emails
     logger.info("account erased", extra={"user_id": user_id})
 
 

@@ -111,7 +111,7 @@ def similar_questions(
         exclude = question
         vector = question.embedding
         if vector is None:
-            text = question.current_version.prompt if question.current_version_id else ""
+            text = question.current_version.prompt if question.current_version is not None else ""
     if text is not None:
         if not text.strip():
             return []

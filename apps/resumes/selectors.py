@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 
 import psycopg
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.db.models import QuerySet
 
+from apps.accounts.models import User
 from apps.careers.models import Company, JobRole, RoleSkill
 from apps.core.exceptions import NotFound
 from apps.resumes.models import Resume, ResumeSkill
@@ -35,11 +35,11 @@ PROJECTS_PER_GAP = 2
 LEVELS = ("beginner", "intermediate", "advanced")  # easiest project first
 
 
-def resume_list(*, user: AbstractBaseUser) -> QuerySet[Resume]:
+def resume_list(*, user: User) -> QuerySet[Resume]:
     return Resume.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def resume_get(*, user: AbstractBaseUser, resume_id: int) -> Resume:
+def resume_get(*, user: User, resume_id: int) -> Resume:
     """The learner's own resume; anyone else's is a 404 (never reveal it exists)."""
     resume = Resume.objects.filter(user=user, pk=resume_id).first()
     if resume is None:

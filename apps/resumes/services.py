@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError, PayloadTooLarge, UnsupportedMediaType
 from apps.resumes import selectors
 from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
@@ -55,7 +56,7 @@ def _read_bounded(handle: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | None = None) -> UploadResult:
+def resume_upload(*, user: User, file: IO[bytes], filename: str, size: int | None = None) -> UploadResult:
     """Validate an uploaded resume by its content and queue it for processing.
 
     Every rejection at upload (413 too large, also once unpacked; 415 not a PDF/DOCX/text; 400 empty)

@@ -53,7 +53,7 @@ def topic_credit(progress: TopicProgress | None) -> float:
         return 0.0
     if progress.verified_at is not None:
         return VERIFIED_CREDIT
-    return STATUS_CREDIT.get(progress.status, 0.0)
+    return STATUS_CREDIT.get(TopicProgress.Status(progress.status), 0.0)
 
 
 @dataclass
@@ -74,7 +74,7 @@ def track_progress_for(*, user: User) -> list[TrackProgress]:
     status_by_topic = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "status"))
     per_track: dict[int, TrackProgress] = {}
     for track in track_list():
-        per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)
+        per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)  # type: ignore[attr-defined]  # annotated in track_list
     for topic_id, track_id in Topic.objects.filter(id__in=status_by_topic).values_list("id", "stage__track_id"):
         status = status_by_topic[topic_id]
         if status == TopicProgress.Status.DONE:

@@ -230,9 +230,9 @@ def _grade(measured: Measurement, params: RubricParams, model: GraderModel) -> G
     threshold = model.cover_threshold * (1 - 0.5 * correctness / 100)
     results: list[KeyPointResult] = []
     for i, kp in enumerate(key_points):
-        n = assigned.get(i)
-        covered = bool(probability[i] >= threshold and n is not None and item.units[n].quality >= 0.5)
-        evidence = item.unit_text(item.units[n]) if covered and n is not None else None
+        unit = assigned.get(i)
+        covered = bool(probability[i] >= threshold and unit is not None and item.units[unit].quality >= 0.5)
+        evidence = item.unit_text(item.units[unit]) if covered and unit is not None else None
         results.append(KeyPointResult(i, kp.text, kp.weight, covered, round(float(probability[i]), 4), evidence, kp.id))
 
     # "Your answer says the opposite" only where the contradicting sentence is squarely about the point

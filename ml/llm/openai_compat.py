@@ -18,7 +18,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import openai
 
 from ml.llm.base import (
@@ -77,9 +76,10 @@ class OpenAICompatBackend:
         self._client = openai.OpenAI(
             base_url=self._root,
             api_key=config.api_key or "none",  # `vllm serve` without --api-key ignores it
-            timeout=httpx.Timeout(config.timeout_s, connect=min(config.timeout_s, 5.0)),
+            timeout=openai.Timeout(config.timeout_s, connect=min(config.timeout_s, 5.0)),
             max_retries=config.max_retries,
-            http_client=httpx.Client(limits=httpx.Limits(
+            # The SDK's own HTTP client (and its Limits class), with LLM_MAX_CONCURRENCY connections.
+            http_client=openai.DefaultHttpxClient(limits=type(openai.DEFAULT_CONNECTION_LIMITS)(
                 max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency,
             )),
         )

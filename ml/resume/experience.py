@@ -79,7 +79,7 @@ def experience_evidence(sections: Iterable[Section], *, today: date) -> Experien
 
 def _month_index(
     year: str, month_name: str | None, month_number: str | None, *, default_month: int
-) -> int | None:
+) -> int:
     """Months since year 0 of one side of a range; a side without a (readable) month takes `default_month`."""
     month = default_month
     if month_name:

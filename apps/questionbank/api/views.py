@@ -7,6 +7,7 @@ hints (nor the key, which often names the expected approach).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -89,7 +90,7 @@ class QuestionInputBase(serializers.Serializer):
     round = serializers.ChoiceField(choices=InterviewRound.choices)
     difficulty = serializers.IntegerField(min_value=1, max_value=3, default=2)
     skills = serializers.ListField(child=serializers.SlugField(max_length=60), max_length=12, default=list)
-    key_points = KeyPointSerializer(many=True, min_length=1, max_length=MAX_KEY_POINTS)
+    key_points = KeyPointSerializer(many=True, min_length=1, max_length=MAX_KEY_POINTS)  # type: ignore[call-arg]
     reference_answer = serializers.CharField(max_length=20000, allow_blank=True, default="")
     follow_up_hints = serializers.ListField(
         child=serializers.CharField(max_length=500), max_length=10, required=False,
@@ -305,7 +306,8 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if isinstance(data, list):
             return rows_to_csv(data).encode()
         return json.dumps(data).encode()  # an error body

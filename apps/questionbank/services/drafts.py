@@ -16,7 +16,7 @@ from apps.core.metrics import llm_errors_counted
 from apps.questionbank.models import Question, QuestionDraftJob
 from apps.questionbank.services.questions import _invalid, _unique_key, question_create
 from apps.roadmap.models import Skill
-from ml.llm import llm_configured
+from ml.llm import Message, llm_configured
 from ml.prompts.question_drafts_v1 import DRAFT_SYSTEM_PROMPT, draft_json_schema
 
 
@@ -39,7 +39,7 @@ def question_drafts_request(
     return job
 
 
-def _draft_messages(job: QuestionDraftJob, avoid: Sequence[str]) -> list[dict[str, str]]:
+def _draft_messages(job: QuestionDraftJob, avoid: Sequence[str]) -> list[Message]:
     lines = [
         f"Write {job.count} new interview question(s) for the {job.get_round_display()} round "
         f"about the skill \"{job.skill.name}\" ({', '.join(job.skill.synonyms[:8]) or job.skill.slug}).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from apps.questionbank.models import Question
 
 
 def question_embedding_text(question: Question) -> str:
-    return question.current_version.prompt if question.current_version_id else ""
+    return question.current_version.prompt if question.current_version is not None else ""
 
 
 def question_embedding_refresh(*, question_id: int) -> bool:
@@ -53,4 +54,4 @@ def _embed_after_commit(question_ids: Sequence[int] | None = None) -> None:
         transaction.on_commit(lambda: tasks.questions_embed_missing_task.delay())
     else:
         for question_id in question_ids:
-            transaction.on_commit(lambda pk=question_id: tasks.question_embed_task.delay(pk))
+            transaction.on_commit(functools.partial(tasks.question_embed_task.delay, question_id))

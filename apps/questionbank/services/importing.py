@@ -77,7 +77,7 @@ def _import_rows(rows: Sequence[Any], *, user: User | None, report: ImportReport
     by_key = {q.key: q for q in Question.objects.select_related("current_version").prefetch_related("skills")}
     by_prompt: dict[str, Question] = {}
     for question in sorted(by_key.values(), key=lambda q: q.pk):
-        if question.current_version_id:
+        if question.current_version is not None:
             by_prompt.setdefault(question.current_version.prompt.strip(), question)
     seen: dict[str, int] = {}
     touched = False
