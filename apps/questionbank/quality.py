@@ -54,7 +54,7 @@ def grading_evaluation_in_progress() -> GradingEvaluation | None:
 
 def grading_evaluation_execute(*, evaluation_id: int, corpus_dir: Path = CORPUS_DIR) -> GradingEvaluation:
     """Grade the corpus against the bank's current rubrics and store the figures."""
-    from apps.questionbank.services import question_spec_for
+    from apps.questionbank.selectors import question_spec_for
     from ml.grading.evaluation import SPLITS, corpus_version, evaluate, load_corpus
     from ml.grading.rubric import GRADER_VERSION, grade_many
 

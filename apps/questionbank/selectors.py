@@ -7,7 +7,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as django_apps
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, StdDev, Value
@@ -19,6 +19,9 @@ from apps.questionbank.interchange import question_as_row
 from apps.questionbank.models import Question, QuestionDraftJob, QuestionVersion
 from apps.questionbank.validation import format_weight
 from apps.roadmap.models import Skill
+
+if TYPE_CHECKING:
+    from ml.grading.types import QuestionSpec
 
 NEAR_DUPLICATE_SIMILARITY = 0.9
 
@@ -289,3 +292,15 @@ def skill_get(*, slug: str) -> Skill:
 
 def skill_choices() -> list[tuple[str, str]]:
     return list(Skill.objects.order_by("name").values_list("slug", "name"))
+
+
+def question_spec_for(version: QuestionVersion) -> QuestionSpec:
+    """The grader's view of a version (plain `ml.grading` types): what `grade_answer` and the playground pass on."""
+    from ml.grading.types import KeyPoint, QuestionSpec
+
+    return QuestionSpec(
+        prompt=version.prompt,
+        key_points=tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(version.key_points)),
+        reference_answer=version.reference_answer,
+        round=version.question.round,
+    )

@@ -123,7 +123,7 @@ _ADVANCE_FIELDS = ["current_version", "current_parent", "current_prompt", "curre
 
 
 def _spec_for(version: QuestionVersion) -> QuestionSpec:
-    from apps.questionbank.services import question_spec_for
+    from apps.questionbank.selectors import question_spec_for
 
     return question_spec_for(version)
 

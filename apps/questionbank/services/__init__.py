@@ -8,13 +8,14 @@
 - `drafts`: LLM-drafted questions (prompt and schema in `ml/prompts/question_drafts_v1.py`).
 """
 
+from apps.questionbank.selectors import question_spec_for
 from apps.questionbank.services.drafts import question_drafts_generate, question_drafts_request
 from apps.questionbank.services.embedding import (
     question_embedding_refresh,
     question_embedding_text,
     questions_embed_missing,
 )
-from apps.questionbank.services.grading import MAX_TRY_CHARS, question_spec_for, question_try
+from apps.questionbank.services.grading import MAX_TRY_CHARS, question_try
 from apps.questionbank.services.importing import ImportReport, ImportRowOutcome, questions_import
 from apps.questionbank.services.questions import (
     question_changes,

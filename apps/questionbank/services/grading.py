@@ -1,4 +1,4 @@
-"""A question's rubric as the grader sees it, and the rubric playground (nothing stored)."""
+"""The rubric playground: the grade an answer would get (nothing stored)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,13 @@ from typing import TYPE_CHECKING
 
 from apps.core.exceptions import ApplicationError, Conflict
 from apps.questionbank.models import Question, QuestionVersion
+from apps.questionbank.selectors import question_spec_for
 
 if TYPE_CHECKING:
-    from ml.grading.types import Grade, QuestionSpec
+    from ml.grading.types import Grade
 
 
 MAX_TRY_CHARS = 20000
-
-
-def question_spec_for(version: QuestionVersion) -> QuestionSpec:
-    """The grader's view of a version (plain `ml.grading` types): what `grade_answer` and the playground pass on."""
-    from ml.grading.types import KeyPoint, QuestionSpec
-
-    return QuestionSpec(
-        prompt=version.prompt,
-        key_points=tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(version.key_points)),
-        reference_answer=version.reference_answer,
-        round=version.question.round,
-    )
 
 
 def question_try(*, question: Question, text: str, version: QuestionVersion | None = None) -> Grade:
