@@ -209,7 +209,7 @@ def _pg_bin(name: str) -> str:
     return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name)
 
 
-def _pg_args(database: dict[str, str]) -> list[str]:
+def _pg_args(database: Mapping[str, Any]) -> list[str]:
     args = ["--host", str(database["HOST"]), "--username", str(database["USER"]), "--dbname", str(database["NAME"])]
     return [*args, "--port", str(database["PORT"])] if database.get("PORT") else args
 

@@ -69,7 +69,7 @@ def answer_scores_for(*, user: User) -> tuple[scoring.AnswerScore, ...]:
     rows = Answer.objects.filter(interview__user=user, grading_status__in=GRADED, score__isnull=False).values_list(
         "question_version__question__round", "score", "created_at"
     )
-    return tuple(scoring.AnswerScore(round=r, score=int(s), at=at) for r, s, at in rows)
+    return tuple(scoring.AnswerScore(round=r, score=int(s or 0), at=at) for r, s, at in rows)
 
 
 def resume_fit_for(*, user: User, role: JobRole) -> int | None:

@@ -23,5 +23,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {  # noqa: F405
     "anon": "1000/min", "user": "10000/min", "auth": "1000/min", "uploads": "1000/min"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Parallel pytest processes share the test Redis; a key prefix keeps their queues apart.
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"t{os.getpid()}:"}
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"t{os.getpid()}:"}
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"t{os.getpid()}"}}  # noqa: F405

@@ -112,10 +112,10 @@ def _history(user: User, catalog: _Catalog, rng: random.Random) -> None:
                                          completed_at=now - timedelta(days=rng.randint(1, 60)) if status == "done" else None))
     PortfolioProject.objects.bulk_create(projects)
     for project in projects:
-        project.skills.set(project.template.skills.all())
+        project.skills.set(project.template.skills.all())  # type: ignore[union-attr]  # every demo project has one
 
     for _ in range(rng.randint(0, 4)):
-        rnd = rng.choice(user.target_role.interview_rounds or ["llm_deep_dive"])
+        rnd = rng.choice(user.target_role.interview_rounds or ["llm_deep_dive"])  # type: ignore[union-attr]  # set above
         pool = [q for q in catalog.questions if q.round == rnd] or catalog.questions
         asked = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
         when = now - timedelta(days=rng.randint(0, 45))
@@ -123,7 +123,8 @@ def _history(user: User, catalog: _Catalog, rng: random.Random) -> None:
         interview = Interview.objects.create(user=user, round=rnd, rounds=[rnd] * len(asked), num_questions=len(asked),
                                              status="finished", finished_at=when, score=round(sum(scores) / len(scores)))
         Answer.objects.bulk_create([
-            Answer(interview=interview, question_version=q.current_version, prompt=q.current_version.prompt,
+            Answer(interview=interview, question_version=q.current_version,
+                   prompt=q.current_version.prompt,  # type: ignore[union-attr]  # published: has a version
                    text="(demo answer)", order=i, grading_status="graded", score=score, graded_at=when, grader="demo",
                    feedback="Demo data.")
             for i, (q, score) in enumerate(zip(asked, scores, strict=True))
@@ -132,7 +133,7 @@ def _history(user: User, catalog: _Catalog, rng: random.Random) -> None:
         Interview.objects.filter(pk=interview.pk).update(started_at=when)
 
     # Thirty days of readiness snapshots rising towards today's real score.
-    score = selectors.readiness_for(user=user, role=user.target_role).readiness.score
+    score = selectors.readiness_for(user=user, role=user.target_role).readiness.score  # type: ignore[arg-type]
     ReadinessSnapshot.objects.bulk_create([
         ReadinessSnapshot(user=user, role=user.target_role, date=today - timedelta(days=d),
                           score=max(0, round(score * (1 - d / 45))), components={})
