@@ -48,7 +48,12 @@ def project_reply(project: str = "DocuQuest"):  # type: ignore[no-untyped-def]
                 {"text": "The escalation rate was compared before and after on comparable ticket volumes.",
                  "weight": 2, "follow_up": "How was it measured?"},
             ],
-            "reference_answer": "Hybrid retrieval covers both exact and semantic matches ...",
+            "reference_answer": (
+                "Hybrid retrieval covers both kinds of match. BM25 scores exact terms, so it finds ticket codes "
+                "and product identifiers that dense embeddings blur together. Embeddings in turn find paraphrases: "
+                "questions worded differently that share no words with the query. To measure the effect we "
+                "compared the escalation rate before and after launch, over weeks with comparable ticket volumes."
+            ),
         }
     return reply
 
