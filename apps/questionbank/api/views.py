@@ -30,6 +30,9 @@ from apps.questionbank.models import Question, QuestionDraftJob
 from apps.questionbank.validation import MAX_KEY_POINTS
 from apps.roadmap.models import Skill
 
+IsStaff = IsAdminUser  # the name this module exported before DRF's own class replaced it
+
+
 # --- serializers shared by the views -----------------------------------------------------------------
 
 @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
