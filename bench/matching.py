@@ -105,9 +105,9 @@ def prepare_catalog_and_resumes() -> list[int]:
     call_command("migrate", verbosity=0)
     from apps.accounts.models import User
     from apps.careers.models import JobRole
+    from apps.catalog.loader import load_catalog
     from apps.resumes import services
     from apps.resumes.models import Resume
-    from apps.roadmap.loader import load_catalog
 
     if Resume.objects.filter(status="ready").exists():
         return list(Resume.objects.filter(status="ready").values_list("id", flat=True))

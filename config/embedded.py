@@ -16,9 +16,10 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -208,12 +209,12 @@ def _pg_bin(name: str) -> str:
     return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name)
 
 
-def _pg_args(database: dict[str, str]) -> list[str]:
+def _pg_args(database: Mapping[str, Any]) -> list[str]:
     args = ["--host", str(database["HOST"]), "--username", str(database["USER"]), "--dbname", str(database["NAME"])]
     return [*args, "--port", str(database["PORT"])] if database.get("PORT") else args
 
 
-def backup(*, database: dict[str, str], upload_dir: Path, output: Path) -> Path:
+def backup(*, database: Mapping[str, Any], upload_dir: Path, output: Path) -> Path:
     """One tar file: a pg_dump of the database (custom format, compressed) and the uploaded files.
 
     Consistent for the database (pg_dump reads one snapshot); copy uploads while no upload is running.
@@ -245,7 +246,7 @@ def backup(*, database: dict[str, str], upload_dir: Path, output: Path) -> Path:
     return archive
 
 
-def restore(*, database: dict[str, str], upload_dir: Path, archive: Path) -> None:
+def restore(*, database: Mapping[str, Any], upload_dir: Path, archive: Path) -> None:
     """Put the database and the uploads back as they were in `archive` (stop web and workers first).
 
     pg_restore runs in one transaction: a damaged backup changes nothing. The uploads folder is

@@ -3,17 +3,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
+from apps.dashboard import role_views
+from apps.dashboard.home import home
+from apps.roadmap import urls as roadmap_urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("ops/health/", core_views.health_page, name="ops-health"),
+    path("", include("apps.ops.urls")),
     path("admin/login/", core_views.admin_login),  # before the admin: learners get the 403 page
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/data/", include("apps.privacy.urls")),
-    path("roadmaps/", include("apps.roadmap.urls")),
+    path("roadmaps/", include((role_views.urlpatterns + roadmap_urls.urlpatterns, "roadmap"))),
     path("portfolio/", include("apps.portfolio.urls")),
     path("roles/", include("apps.careers.urls")),
     path("questions/", include("apps.questionbank.urls")),

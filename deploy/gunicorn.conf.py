@@ -16,8 +16,14 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def post_worker_init(worker) -> None:
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
     """Load the models in each web worker before it takes requests (MODEL_WARMUP=0 switches it off)."""
     from apps.core.warmup import warm_process
 
     warm_process("web")
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """With PROMETHEUS_MULTIPROC_DIR, forget a dead worker's live gauges (prometheus_client's recipe)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ml.grading.types import Grade, KeyPointResult, QuestionSpec
-from ml.llm.base import ChatBackend, LLMError
+from ml.llm.base import ChatBackend, LLMError, Message
 from ml.prompts import follow_up_v1, resume_project_v2
 
 logger = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def project_source_text(sections: Mapping[str, str]) -> str:
     return "\n\n".join(parts)[:PROJECT_TEXT_LIMIT]
 
 
-def project_question_messages(source_text: str, *, round_label: str) -> list[dict[str, str]]:
+def project_question_messages(source_text: str, *, round_label: str) -> list[Message]:
     # The fence cannot be closed from inside: angle brackets in the resume are neutralised.
     fenced = source_text.replace("<", "‹").replace(">", "›")
     return [
@@ -197,8 +197,9 @@ def parse_project_question(parsed: Mapping[str, object] | None, source_text: str
         raise ProjectQuestionError("The LLM named a project that is not on the resume.")
     if not prompt or _normalise(project) not in _normalise(prompt):
         raise ProjectQuestionError("The question does not name the project.")
-    points = []
-    for item in parsed.get("key_points") or []:  # type: ignore[union-attr]
+    points: list[dict[str, object]] = []
+    raw_points = parsed.get("key_points")
+    for item in raw_points if isinstance(raw_points, list) else []:
         if not isinstance(item, Mapping):
             continue
         text = str(item.get("text") or "").strip()

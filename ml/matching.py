@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ml.embeddings import EMBEDDING_DIM
+
 W_SEMANTIC = 0.45
 W_SKILLS = 0.55
 SEMANTIC_LOW = 0.15
@@ -35,7 +37,6 @@ SEMANTIC_HIGH = 0.70
 # resume's `resume_query_vector` is the linear part of the score; with equal lengths, ranking by
 # cosine is ranking by that product, so one HNSW probe (cosine, a metric the graph navigates well)
 # finds the roles that score best on text AND skills.
-EMBEDDING_DIM = 384
 SKILL_SLOTS = 128
 SENIORITIES: tuple[str, ...] = ("intern", "junior", "mid", "senior", "staff")
 SENIORITY_SLOTS = 8  # room for more levels without a new column
@@ -114,7 +115,7 @@ class SkillMatcher:
         for skill in skills:
             slug = str(skill["slug"])
             synonyms = skill.get("synonyms") or []
-            phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr]
+            phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr,attr-defined]
             for phrase in phrases:
                 phrase = phrase.strip()
                 key = _key(phrase)

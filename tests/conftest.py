@@ -24,8 +24,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _load_full_catalog() -> None:
     from apps.careers.services import roles_embed_missing
+    from apps.catalog.loader import load_catalog
     from apps.questionbank.services import questions_embed_missing
-    from apps.roadmap.loader import load_catalog
 
     load_catalog()
     roles_embed_missing()

@@ -3,9 +3,8 @@
 from django.db import models
 from pgvector.django import HalfVectorField, HnswIndex, VectorField
 
+from ml.embeddings import EMBEDDING_DIM
 from ml.matching import MATCH_DIM
-
-EMBEDDING_DIM = 384
 
 
 class InterviewRound(models.TextChoices):

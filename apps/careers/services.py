@@ -127,7 +127,7 @@ def role_match_vectors_refresh(*, role_ids: Iterable[int] | None = None, batch_s
             if skill_id in slots:
                 weights.setdefault(role_id, {})[slots[skill_id]] = weight
         for role in batch:
-            role.match_vector = matching.role_match_vector(role.embedding, weights.get(role.pk, {}), role.seniority)
+            role.match_vector = matching.role_match_vector(role.embedding, weights.get(role.pk, {}), role.seniority)  # type: ignore[arg-type]  # embedded first
         JobRole.objects.bulk_update(batch, ["match_vector"])
         done += len(batch)
     return done

@@ -6,7 +6,6 @@ app_name = "careers"
 urlpatterns = [
     path("", views.role_list, name="roles"),
     path("<int:role_id>/", views.role_detail, name="role"),
-    path("<int:role_id>/target/", views.set_target, name="set_target"),
     path("postings/new/", views.posting_new, name="posting_new"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
 ]

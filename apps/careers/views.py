@@ -6,16 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
-from apps.accounts.services import user_update
 from apps.careers import selectors, services
 from apps.careers.models import Company, JobRole
 from apps.core.exceptions import ApplicationError, NotFound
 from apps.core.permissions import staff_page
-from apps.resumes.selectors import skill_matcher
 from apps.roadmap.models import Skill
+from apps.roadmap.selectors import skill_matcher
 from ml.matching import posting_skill_weights
 
 
@@ -68,19 +65,6 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "careers/company_detail.html", {
         "company": company, "roles": selectors.role_list(company_id=company.pk),
     })
-
-
-@login_required
-@require_POST
-def set_target(request: HttpRequest, role_id: int) -> HttpResponse:
-    role = _role(role_id)
-    user_update(user=request.user, target_role=role)
-    messages.success(request, f"“{role.title}” is now your target role.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                    require_https=request.is_secure()):
-        return redirect(next_url)
-    return redirect("careers:role", role_id=role.pk)
 
 
 @staff_page

@@ -13,18 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.health import health_report, health_summary
-from apps.core.permissions import STAFF_ONLY, staff_page
-from apps.core.selectors import home_summary_for
+from apps.core.permissions import STAFF_ONLY
 from apps.core.warmup import warmup_report
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    return render(request, "core/home.html", {"summary": home_summary_for(user=request.user)})
-
-
-def _is_staff_caller(request: HttpRequest) -> bool:
+def is_staff_caller(request: HttpRequest) -> bool:
     """Staff signed in by session, or sending an API token (`Authorization: Token <key>`)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -36,7 +29,7 @@ def _is_staff_caller(request: HttpRequest) -> bool:
     drf_request = Request(request)
     for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
         try:
-            result = authenticator().authenticate(drf_request)
+            result = authenticator().authenticate(drf_request)  # type: ignore[operator]  # classes, not paths
         except APIException:
             return False
         if result is not None:
@@ -50,20 +43,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Anyone: "ok"/"error" per component. Staff also get what is wrong. 503 while the database is down."""
     report = health_report()
     body: dict[str, object] = health_summary(report)
-    if _is_staff_caller(request):
+    if is_staff_caller(request):
         body |= {"details": report, "llm_backend": settings.LLM_BACKEND, "models": warmup_report()}
     return JsonResponse(body, status=200 if report["database"] == "ok" else 503)
-
-
-@never_cache
-@staff_page
-def health_page(request: HttpRequest) -> HttpResponse:
-    """The operations page: each component with its full result."""
-    report = health_report()
-    rows = [{"name": name, "ok": result == "ok", "detail": result} for name, result in report.items()]
-    return render(request, "core/health.html", {"rows": rows, "llm_backend": settings.LLM_BACKEND,
-                                                "models": warmup_report()},
-                  status=200 if report["database"] == "ok" else 503)
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.core.exceptions import NotFound
 from apps.interviews.models import Answer, Interview
+from apps.interviews.policy import (
+    FOLLOW_UP_CREDIT,
+    GAP_SCORE,
+    SCORED,
+    SETTLED,
+    STRENGTH_SCORE,
+    TOPIC_CHECK_PASS_SCORE,
+)
+from apps.interviews.study_links import link_gap_topics
 
 
 def interview_list_for(*, user: User) -> QuerySet[Interview]:
@@ -71,6 +81,125 @@ def interview_answers_for_report(*, interview: Interview) -> list[Answer]:
         .prefetch_related(Prefetch("question_version__question__skills"))
         .order_by("order")
     )
+
+
+def _point_id(result: dict[str, Any]) -> str:
+    """A stored key-point result's id (grades stored before ids existed have only the position)."""
+    return str(result.get("id") or f"k{int(result.get('index', 0)) + 1}")
+
+
+def _question_score(main: Answer, follow_up: Answer | None) -> int | None:
+    """The main answer's score plus half the credit of what the follow-up recovered."""
+    if main.grading_status not in SCORED or main.score is None:
+        return None
+    score = float(main.score)
+    if follow_up is not None and follow_up.grading_status in SCORED and follow_up.score:
+        weights = {_point_id(kp): float(kp.get("weight", 1.0)) for kp in main.key_points}
+        total = sum(weights.values()) or 1.0
+        probed = sum(weights.get(str(i), 0.0) for i in follow_up.follow_up_key_points)
+        score += FOLLOW_UP_CREDIT * (probed / total) * follow_up.score
+    return min(100, round(score))
+
+
+def _answer_entry(answer: Answer) -> dict[str, Any]:
+    return {
+        "id": answer.pk,
+        "order": answer.order,
+        "prompt": answer.prompt,
+        "text": answer.text,
+        "grading_status": answer.grading_status,
+        "score": answer.score,
+        "dimensions": answer.dimensions,
+        "grader": answer.grader,
+        "feedback": answer.feedback,
+        "injection_suspected": answer.injection_suspected,
+        "covered": [kp for kp in answer.key_points if kp.get("covered")],
+        "missed": [kp for kp in answer.key_points if not kp.get("covered")],
+    }
+
+
+def interview_report_build(*, interview: Interview) -> dict[str, Any]:
+    """The report: overall and per-skill scores, dimensions, strengths, gaps linked to roadmap
+    topics, next steps, and every answer with its covered and missed key points and the reference answer."""
+    answers = interview_answers_for_report(interview=interview)
+    follow_ups = {a.parent_id: a for a in answers if a.parent_id is not None}
+    questions: list[dict[str, Any]] = []
+    skill_scores: dict[str, list[int]] = defaultdict(list)
+    skill_names: dict[str, str] = {}
+    skill_missed: dict[str, list[str]] = defaultdict(list)
+    dims: dict[str, list[int]] = defaultdict(list)
+    for main in (a for a in answers if a.parent_id is None):
+        question = main.question_version.question
+        follow_up = follow_ups.get(main.pk)
+        score = _question_score(main, follow_up)
+        skills = list(question.skills.all())
+        recovered = {_point_id(kp) for kp in (follow_up.key_points if follow_up else []) if kp.get("covered")}
+        missed_texts = [kp["text"] for kp in main.key_points
+                        if not kp.get("covered") and _point_id(kp) not in recovered]
+        if score is not None:
+            for skill in skills:
+                skill_scores[skill.slug].append(score)
+                skill_names[skill.slug] = skill.name
+                skill_missed[skill.slug].extend(missed_texts)
+            for name, value in main.dimensions.items():
+                dims[name].append(int(value))
+        questions.append({
+            "question": question.pk,
+            "round": question.round,
+            "skills": [s.slug for s in skills],
+            "score": score,
+            "answer": _answer_entry(main),
+            "follow_up": _answer_entry(follow_up) if follow_up else None,
+            "reference_answer": main.question_version.reference_answer,
+        })
+    scored = [q["score"] for q in questions if q["score"] is not None]
+    pending = sum(1 for a in answers if a.grading_status not in SETTLED)
+    by_skill: list[dict[str, Any]] = sorted(
+        ({"slug": slug, "name": skill_names[slug], "score": round(sum(v) / len(v))} for slug, v in skill_scores.items()),
+        key=lambda s: (s["score"], s["slug"]),
+    )
+    strengths = [s for s in reversed(by_skill) if s["score"] >= STRENGTH_SCORE]
+    gaps = [
+        {**s, "missed_key_points": list(dict.fromkeys(skill_missed[s["slug"]]))[:5], "topics": []}
+        for s in by_skill if s["score"] < GAP_SCORE
+    ]
+    link_gap_topics(gaps, user_id=interview.user_id)  # apps/interviews/study_links.py
+    score = round(sum(scored) / len(scored)) if scored else None
+    return {
+        "score": score,
+        "complete": pending == 0,
+        "pending": pending,
+        "answered": len(questions),
+        "by_skill": by_skill,
+        "dimensions": {name: round(sum(v) / len(v)) for name, v in dims.items()},
+        "strengths": strengths,
+        "gaps": gaps,
+        "next_steps": _next_steps(interview, score, gaps),
+        "questions": questions,
+    }
+
+
+def _next_steps(interview: Interview, score: int | None, gaps: list[dict[str, Any]]) -> list[str]:
+    steps: list[str] = []
+    for gap in gaps[:3]:
+        if gap["topics"]:
+            steps.append(f'Study "{gap["topics"][0]["title"]}" to strengthen {gap["name"]}.')
+        else:
+            steps.append(f"Practise {gap['name']}: review the reference answers below.")
+    if score is None:
+        return steps
+    if interview.kind == Interview.Kind.TOPIC_CHECK:
+        if score >= TOPIC_CHECK_PASS_SCORE:
+            steps.append("Topic verified: move on to the next topic of your roadmap.")
+        else:
+            steps.append(f"Score {TOPIC_CHECK_PASS_SCORE} or more to verify this topic: review it and check again.")
+    elif score >= 80 and interview.difficulty < 3:
+        steps.append("Strong result: try the next difficulty level.")
+    elif score < 50:
+        steps.append("Retake this round after studying the gaps; aim to state every key point in full sentences.")
+    else:
+        steps.append("Take another mock interview of this round to consolidate.")
+    return steps
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ class ProjectForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("title") and not data.get("template"):
             self.add_error("title", "Give your project a title or pick a template.")
         return data

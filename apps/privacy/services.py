@@ -2,7 +2,9 @@
 export all of a learner's data, erase an account.
 
 This app sits above the domain apps (it writes interviews', questionbank's and resumes' tables),
-as the catalog loader does; the domain apps never import it, only their delete endpoints do.
+as the catalog loader does; the domain apps never import it. A resume deleted anywhere (its page,
+the API, the admin) is erased with what was derived from it through the `resume_erasing` signal
+(receivers.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
 
+from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError
 from apps.interviews.models import Answer, Interview
 from apps.interviews.services import interview_advance, interview_report_refresh
@@ -63,31 +66,21 @@ def _forget_admin_log(model: type, ids: list[object]) -> None:
 
 
 @transaction.atomic
-def resume_erase(*, resume: Resume) -> None:
-    """Delete a resume and everything derived from its text: its file, text, sections, skills and
-    vectors (resume_delete), and the question an LLM wrote about a project named on it."""
-    interviews = list(Interview.objects.select_for_update().filter(resume=resume))
-    _erase_project_questions(interviews)
-    _forget_admin_log(Resume, [resume.pk])
-    resume_delete(resume=resume)
-
-
-@transaction.atomic
-def user_erase(*, user: object, password: str) -> None:
+def user_erase(*, user: User, password: str) -> None:
     """Delete the account and everything of it; 400 unless `password` is the account's password."""
-    if not password or not user.check_password(password):  # type: ignore[attr-defined]
+    if not password or not user.check_password(password):
         raise ApplicationError("That is not your password; the account was not deleted.",
                                errors={"password": ["Wrong password."]})
     for resume in Resume.objects.filter(user=user):
-        resume_erase(resume=resume)
-    # Interviews whose resume was deleted before resume_erase existed may still hold a project question.
+        resume_delete(resume=resume)  # erase_resume_derived_data runs for each (receivers.py)
+    # Interviews whose resume was deleted before the erasure existed may still hold a project question.
     _erase_project_questions(list(Interview.objects.filter(user=user, project_question__isnull=False)))
-    _forget_admin_log(get_user_model(), [user.pk])  # type: ignore[attr-defined]
+    _forget_admin_log(get_user_model(), [user.pk])
     _forget_admin_log(Interview, list(Interview.objects.filter(user=user).values_list("pk", flat=True)))
     _forget_admin_log(PortfolioProject, list(PortfolioProject.objects.filter(user=user).values_list("pk", flat=True)))
     _sessions_of(user).delete()
-    user_id = user.pk  # type: ignore[attr-defined]
-    user.delete()  # type: ignore[attr-defined]  # cascades: progress, portfolio, interviews, answers, tokens, emails
+    user_id = user.pk
+    user.delete()  # cascades: progress, portfolio, interviews, answers, tokens, emails
     logger.info("account erased", extra={"user_id": user_id})
 
 

@@ -78,7 +78,7 @@ class QuestionForm(forms.Form):
             self.fields["status"].choices = [c for c in Question.Status.choices if c[0] != Question.Status.RETIRED]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         raw = {name: cleaned.get(name) for name in (
             "prompt", "round", "difficulty", "skills", "status", "key_points", "reference_answer")
             if name not in self.errors}
@@ -117,7 +117,7 @@ class ImportForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("file") and not cleaned.get("payload"):
             raise ValidationError("Choose a .json or .csv file to import.")
         return cleaned

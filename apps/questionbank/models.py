@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
-from apps.careers.models import EMBEDDING_DIM, InterviewRound
+from apps.careers.models import InterviewRound
+from ml.embeddings import EMBEDDING_DIM
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):

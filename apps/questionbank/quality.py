@@ -54,7 +54,7 @@ def grading_evaluation_in_progress() -> GradingEvaluation | None:
 
 def grading_evaluation_execute(*, evaluation_id: int, corpus_dir: Path = CORPUS_DIR) -> GradingEvaluation:
     """Grade the corpus against the bank's current rubrics and store the figures."""
-    from apps.questionbank.services import question_spec_for
+    from apps.questionbank.selectors import question_spec_for
     from ml.grading.evaluation import SPLITS, corpus_version, evaluate, load_corpus
     from ml.grading.rubric import GRADER_VERSION, grade_many
 
@@ -68,7 +68,7 @@ def grading_evaluation_execute(*, evaluation_id: int, corpus_dir: Path = CORPUS_
         keys = corpus_keys(corpus_dir)
         questions = Question.objects.filter(key__in=keys, current_version__isnull=False).select_related(
             "current_version", "current_version__question")
-        bank = {q.key: question_spec_for(q.current_version) for q in questions}
+        bank = {q.key: question_spec_for(q.current_version) for q in questions if q.current_version is not None}
         missing = sorted(set(keys) - set(bank))
         figures: dict[str, Any] = {}
         everything = load_corpus(corpus_dir, bank, splits=SPLITS, skip_missing=True)

@@ -7,7 +7,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as django_apps
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, StdDev, Value
@@ -19,6 +19,9 @@ from apps.questionbank.interchange import question_as_row
 from apps.questionbank.models import Question, QuestionDraftJob, QuestionVersion
 from apps.questionbank.validation import format_weight
 from apps.roadmap.models import Skill
+
+if TYPE_CHECKING:
+    from ml.grading.types import QuestionSpec
 
 NEAR_DUPLICATE_SIMILARITY = 0.9
 
@@ -111,7 +114,7 @@ def similar_questions(
         exclude = question
         vector = question.embedding
         if vector is None:
-            text = question.current_version.prompt if question.current_version_id else ""
+            text = question.current_version.prompt if question.current_version is not None else ""
     if text is not None:
         if not text.strip():
             return []
@@ -304,3 +307,13 @@ def skills_by_category() -> list[tuple[str, list[Skill]]]:
     for skill in skills:
         groups.setdefault(skill.category.name, []).append(skill)
     return list(groups.items())
+def question_spec_for(version: QuestionVersion) -> QuestionSpec:
+    """The grader's view of a version (plain `ml.grading` types): what `grade_answer` and the playground pass on."""
+    from ml.grading.types import KeyPoint, QuestionSpec
+
+    return QuestionSpec(
+        prompt=version.prompt,
+        key_points=tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(version.key_points)),
+        reference_answer=version.reference_answer,
+        round=version.question.round,
+    )

@@ -28,9 +28,9 @@ class ResumeAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj: Resume) -> None:  # type: ignore[no-untyped-def]
-        from apps.privacy.services import resume_erase
+        from apps.resumes.services import resume_delete
 
-        resume_erase(resume=obj)  # the stored file and the interview questions written from it too
+        resume_delete(resume=obj)  # the stored file and the interview questions written from it too
 
     def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         for resume in queryset:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from pgvector.django import VectorField
 
-EMBEDDING_DIM = 384
+from ml.embeddings import EMBEDDING_DIM
 
 
 class Resume(models.Model):

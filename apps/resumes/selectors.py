@@ -13,14 +13,15 @@ import json
 from dataclasses import dataclass, field
 
 import psycopg
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.db.models import QuerySet
 
+from apps.accounts.models import User
 from apps.careers.models import Company, JobRole, RoleSkill
 from apps.core.exceptions import NotFound
 from apps.resumes.models import Resume, ResumeSkill
 from apps.roadmap.models import ProjectTemplate, Skill, Stage, Topic, Track
+from apps.roadmap.selectors import skill_matcher  # noqa: F401 - the matcher lives with the skills; kept here for callers
 from ml import matching
 
 # How many roles the probe returns for exact scoring (at least k + CANDIDATE_MARGIN), and the HNSW
@@ -34,11 +35,11 @@ PROJECTS_PER_GAP = 2
 LEVELS = ("beginner", "intermediate", "advanced")  # easiest project first
 
 
-def resume_list(*, user: AbstractBaseUser) -> QuerySet[Resume]:
+def resume_list(*, user: User) -> QuerySet[Resume]:
     return Resume.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def resume_get(*, user: AbstractBaseUser, resume_id: int) -> Resume:
+def resume_get(*, user: User, resume_id: int) -> Resume:
     """The learner's own resume; anyone else's is a 404 (never reveal it exists)."""
     resume = Resume.objects.filter(user=user, pk=resume_id).first()
     if resume is None:
@@ -57,11 +58,6 @@ def resume_skills(*, resume: Resume) -> list[Skill]:
     """The taxonomy skills found in the resume, best evidenced first."""
     return list(Skill.objects.filter(resume_skills__resume=resume)
                 .order_by("-resume_skills__evidence", "-resume_skills__mentions", "name"))
-
-
-def skill_matcher() -> matching.SkillMatcher:
-    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
-    return matching.SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
 
 
 def resume_profile(*, resume: Resume) -> matching.ResumeProfile:

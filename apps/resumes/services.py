@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError, PayloadTooLarge, UnsupportedMediaType
 from apps.resumes import selectors
 from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
@@ -55,7 +56,7 @@ def _read_bounded(handle: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def resume_upload(*, user: object, file: IO[bytes], filename: str, size: int | None = None) -> UploadResult:
+def resume_upload(*, user: User, file: IO[bytes], filename: str, size: int | None = None) -> UploadResult:
     """Validate an uploaded resume by its content and queue it for processing.
 
     Every rejection at upload (413 too large, also once unpacked; 415 not a PDF/DOCX/text; 400 empty)
@@ -231,8 +232,12 @@ def resumes_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
 def resume_delete(*, resume: Resume) -> None:
     """Delete the resume: its row and text, its skills and vectors (cascade), and the stored file.
 
-    Endpoints call apps.privacy.services.resume_erase, which also erases interview data written from it.
+    `resume_erasing` goes out first, so the apps above erase what they derived from its text (the
+    interview question an LLM wrote about a project on it: apps/privacy/receivers.py).
     """
+    from apps.resumes.signals import resume_erasing
+
+    resume_erasing.send(sender=Resume, resume=resume)
     path = resume_file_path(resume)
     resume.delete()
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from apps.core.metrics import RESUME_PROCESSING_SECONDS, RESUMES_PROCESSED, timed
 from apps.resumes import services
 
 
@@ -7,7 +8,9 @@ from apps.resumes import services
 @shared_task(acks_late=True, soft_time_limit=180, time_limit=240)
 def resume_process_task(resume_id: int) -> None:
     """Routed to the `documents` queue (CELERY_TASK_ROUTES: apps.resumes.tasks.*)."""
-    services.resume_process(resume_id=resume_id)
+    with timed(RESUME_PROCESSING_SECONDS):
+        resume = services.resume_process(resume_id=resume_id)
+    RESUMES_PROCESSED.labels(outcome=resume.status if resume is not None else "gone").inc()
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

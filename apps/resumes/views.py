@@ -84,9 +84,7 @@ def resume_status(request: HttpRequest, resume_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
-    from apps.privacy.services import resume_erase  # the app above: it also erases interview data
-
     resume = _own_resume(request, resume_id)
-    resume_erase(resume=resume)
+    services.resume_delete(resume=resume)
     messages.success(request, f"Deleted “{resume.filename}”, its text, its vectors and the interview questions written from it.")
     return redirect("resumes:list")

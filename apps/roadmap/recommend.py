@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from apps.accounts.models import User
 from apps.roadmap import week_plan
 from apps.roadmap.models import Enrollment, Topic, Track
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 MAX_RECOMMENDED = 3
 
@@ -96,3 +99,4 @@ def recommended_tracks(
         ))
     ranked.sort(key=lambda r: (-r.coverage, r.duration.total_hours, r.track.order))
     return ranked[:limit]
+

@@ -6,13 +6,17 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import User
 from apps.roadmap import week_plan
 from apps.roadmap.models import Resource, Skill, Stage, Topic, TopicProgress, Track
+from ml.matching import SkillMatcher
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 # How much a topic's status counts towards skill coverage; a topic check ("verified") counts fully,
 # self-reported "done" a little less, work in progress a little.
@@ -50,7 +54,7 @@ def topic_credit(progress: TopicProgress | None) -> float:
         return 0.0
     if progress.verified_at is not None:
         return VERIFIED_CREDIT
-    return STATUS_CREDIT.get(progress.status, 0.0)
+    return STATUS_CREDIT.get(TopicProgress.Status(progress.status), 0.0)
 
 
 @dataclass
@@ -71,7 +75,7 @@ def track_progress_for(*, user: User) -> list[TrackProgress]:
     status_by_topic = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "status"))
     per_track: dict[int, TrackProgress] = {}
     for track in track_list():
-        per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)
+        per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)  # type: ignore[attr-defined]  # annotated in track_list
     for topic_id, track_id in Topic.objects.filter(id__in=status_by_topic).values_list("id", "stage__track_id"):
         status = status_by_topic[topic_id]
         if status == TopicProgress.Status.DONE:
@@ -158,3 +162,8 @@ def stage_progress(stage: Stage, progress: dict[int, TopicProgress]) -> tuple[in
     """(done, total) for a stage whose topics are prefetched."""
     topics = list(stage.topics.all())
     return sum(1 for t in topics if is_done(progress.get(t.id))), len(topics)
+
+
+def skill_matcher() -> SkillMatcher:
+    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
+    return SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))

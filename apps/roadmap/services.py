@@ -1,11 +1,17 @@
 """Learner actions on the roadmap: enrolling in tracks and recording progress on topics."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError
 from apps.roadmap.models import Enrollment, Topic, TopicProgress, Track
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 @transaction.atomic

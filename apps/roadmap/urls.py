@@ -5,9 +5,6 @@ from apps.roadmap import views
 app_name = "roadmap"
 urlpatterns = [
     path("", views.track_list, name="tracks"),
-    path("pace/", views.pace_update, name="pace"),
-    path("roles/", views.role_picker, name="roles"),
-    path("roles/choose/", views.role_choose, name="choose_role"),
     path("skills/", views.skill_coverage, name="skills"),
     path("topics/<int:topic_id>/", views.topic_detail, name="topic"),
     path("topics/<int:topic_id>/status/", views.topic_status, name="topic_status"),

@@ -4,10 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.accounts import services as account_services
-from apps.careers.models import JobRole
 from apps.roadmap import recommend, selectors, services, week_plan
-from apps.roadmap import role_picker as role_picker_selectors
 from apps.roadmap.forms import EnrollForm, PaceForm, TopicProgressForm
 from apps.roadmap.models import Skill, Topic, TopicProgress, Track
 
@@ -29,41 +26,6 @@ def track_list(request: HttpRequest) -> HttpResponse:
         "rows": rows, "schedules": selectors.schedules_for(user=user), "role": role, "recommendations": recommendations,
         "pace_form": PaceForm(initial={"hours_per_week": user.hours_per_week}),
     })
-
-
-@login_required
-@require_POST
-def pace_update(request: HttpRequest) -> HttpResponse:
-    """The learner's usual hours per week: how long the tracks they do not follow yet would take."""
-    form = PaceForm(request.POST)
-    if form.is_valid():
-        account_services.user_update(user=request.user, hours_per_week=form.cleaned_data["hours_per_week"])
-        messages.success(request, f"Durations now assume {form.cleaned_data['hours_per_week']} h/week.")
-    else:
-        messages.error(request, "Hours per week must be a whole number between 1 and 80.")
-    return redirect("roadmap:tracks")
-
-
-@login_required
-def role_picker(request: HttpRequest) -> HttpResponse:
-    cards = role_picker_selectors.role_cards(user=request.user)
-    has_fit = any(c.fit is not None for c in cards)
-    if has_fit:
-        cards.sort(key=lambda c: (-(c.fit or 0), c.role.title))
-    return render(request, "roadmap/role_picker.html", {"cards": cards, "has_fit": has_fit})
-
-
-@login_required
-@require_POST
-def role_choose(request: HttpRequest) -> HttpResponse:
-    try:
-        role = JobRole.objects.get(pk=int(request.POST.get("role", "")), is_posting=False)
-    except (ValueError, JobRole.DoesNotExist):
-        messages.error(request, "Choose one of the roles listed.")
-        return redirect("roadmap:roles")
-    account_services.user_update(user=request.user, target_role=role)
-    messages.success(request, f"Your target role is now {role.title}. The roadmaps that teach its skills come first.")
-    return redirect("roadmap:tracks")
 
 
 def _track_context(request: HttpRequest, track: Track) -> dict:

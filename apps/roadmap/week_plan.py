@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from apps.accounts.models import User
 from apps.roadmap.models import Enrollment, Topic, TopicProgress, Track
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 DEFAULT_TOPIC_HOURS = 6.0  # a topic in a track with no planned hours and no estimate
 # Within this many hours of the plan counts as on track (a plan is an estimate, not a stopwatch).
@@ -261,3 +264,4 @@ def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None
                 plan = float(user.hours_per_week or 0) or None
         rows.append({"week": monday, "hours": studied.get(monday, 0.0), "plan": plan})
     return rows
+

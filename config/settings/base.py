@@ -6,6 +6,7 @@ started on first use (see config/embedded.py).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -66,9 +67,13 @@ INSTALLED_APPS = [
     "apps.resumes",
     "apps.dashboard",
     "apps.privacy",
+    "apps.catalog",
+    "apps.ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,13 +108,16 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, else the embedded PostgreSQL + pgvector -------------------------
+# PostgreSQL through django-prometheus's wrapper, which counts queries, errors and connections.
+_DB_ENGINE = "django_prometheus.db.backends.postgresql"
 if env("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True,
+                                                  engine=_DB_ENGINE)}
 else:
     _pg = embedded.ensure_postgres(VAR_DIR)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": _DB_ENGINE,
             "NAME": _pg.name,
             "USER": _pg.user,
             "HOST": _pg.host,
@@ -261,7 +270,7 @@ CELERY_TASK_ROUTES = {
     "apps.resumes.tasks.*": {"queue": "documents"},
 }
 # Redis redelivers an unacknowledged task after this long (a worker killed mid-task).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Each worker child loads the models in worker_process_init (apps/core/warmup.py) before it reports itself
 # up; Celery kills a child that has not done so after 4 s by default, a load takes 6-20 s on 2 cores.
@@ -296,6 +305,14 @@ CELERY_BEAT_SCHEDULE = {
 LLM_BACKEND = env("LLM_BACKEND", "openai" if env("LLM_BASE_URL") else "none")
 LLM_BASE_URL = env("LLM_BASE_URL")
 LLM_MODEL = env("LLM_MODEL")
+
+# --- Metrics (/metrics, apps/ops) -----------------------------------------------------------
+# Readable by staff, by a scraper sending `Authorization: Bearer $METRICS_TOKEN`, and by callers in
+# METRICS_ALLOWED_NETWORKS (comma-separated CIDRs, e.g. the cluster's pod network 10.0.0.0/8).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network, strict=False) for network in env_list("METRICS_ALLOWED_NETWORKS")
+]
 
 # --- Logging: one JSON object per line -----------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

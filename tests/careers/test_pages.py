@@ -21,13 +21,13 @@ def test_role_detail_and_set_as_target(client, user):
     role = JobRole.objects.first()
     page = client.get(reverse("careers:role", args=[role.pk]))
     assert page.status_code == 200 and "Set as target role" in page.content.decode()
-    response = client.post(reverse("careers:set_target", args=[role.pk]), {"next": "/resumes/"})
+    response = client.post(reverse("target_role_set", args=[role.pk]), {"next": "/resumes/"})
     assert response.status_code == 302 and response.url == "/resumes/"
     user.refresh_from_db()
     assert user.target_role == role
-    unsafe = client.post(reverse("careers:set_target", args=[role.pk]), {"next": "https://evil.example/"})
+    unsafe = client.post(reverse("target_role_set", args=[role.pk]), {"next": "https://evil.example/"})
     assert unsafe.url == reverse("careers:role", args=[role.pk])
-    assert client.get(reverse("careers:set_target", args=[role.pk])).status_code == 405
+    assert client.get(reverse("target_role_set", args=[role.pk])).status_code == 405
     assert client.get(reverse("careers:role", args=[999999])).status_code == 404
 
 

@@ -75,3 +75,16 @@ def test_dockerfile_installs_the_cpu_torch_pin_first_and_runs_unprivileged():
     text = (ROOT / "deploy" / "Dockerfile").read_text()
     assert text.index("torch==2.13.0") < text.index("pip install .")
     assert "USER coach" in text
+
+
+def test_flower_runs_beside_the_workers_behind_basic_auth():
+    services = _compose()["services"]
+    flower = services["flower"]
+    assert flower["command"][:4] == ["celery", "-A", "config", "flower"]
+    assert "FLOWER_BASIC_AUTH" in flower["environment"] and flower["ports"] == ["127.0.0.1:5555:5555"]
+    assert services["worker"]["environment"]["WORKER_METRICS_PORT"]
+    by_kind_name = {(d["kind"], d["metadata"]["name"]): d for d in _k8s()}
+    container = by_kind_name[("Deployment", "flower")]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"][:4] == ["celery", "-A", "config", "flower"]
+    assert any(e["name"] == "FLOWER_BASIC_AUTH" for e in container["env"])
+    assert ("Service", "flower") in by_kind_name and ("Ingress", "flower") not in by_kind_name

@@ -141,7 +141,7 @@ def test_processing_a_resume_shows_at_once(api, client, learner, role, committed
 
 
 def test_reloading_the_catalog_shows_at_once(api, client, learner, role, committed, tmp_path):
-    from apps.roadmap.loader import DATA_DIR, load_catalog
+    from apps.catalog.loader import DATA_DIR, load_catalog
 
     topics = heaviest_skill_topics(role)
     studied = topics[0].skills.values_list("slug", flat=True).first()

@@ -10,10 +10,7 @@ import io
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -23,20 +20,11 @@ from apps.interviews.models import Answer
 from apps.resumes.models import Resume
 from config import embedded
 from tests.interviews.conftest import strong_answer
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 RESUME = b"Summary\nML engineer\nExperience\nBuilt RAG systems with LangChain and FAISS, 2021 - Present\nSkills\nPython, PyTorch"
-
-
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def test_with_redis_stopped_an_answer_is_saved_and_graded_once_redis_is_back(catalog_committed, api, user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,7 @@ from apps.interviews import services
 from apps.interviews.models import Answer, Interview
 from apps.questionbank.models import Question
 
-# Answers written for questions of the real bank: a strong one states the key points in full sentences.
+# Answers written for questions of the real bank: a weak one states no key point.
 WEAK_ANSWER = "I am not sure. It depends on the situation and the data, I would look into it."
 
 
@@ -24,14 +25,27 @@ def _no_llm(monkeypatch) -> Iterator[None]:
 
 
 def strong_answer(interview: Interview) -> str:
-    """A strong answer to the current question: its reference answer, a full answer in an expert's own
-    words; to a follow-up, the probed key point stated plainly."""
+    """A strong answer to the current question in an expert's own words, never the rubric's: the
+    reference answer (the bank's reference answers never repeat a key point word for word); to a
+    follow-up, the reference answer's sentences that state the probed key points."""
     version = interview.current_version
     probed = set(interview.current_key_points)  # a follow-up probes key points by id
-    if not probed and len(version.reference_answer.split()) >= 40:
+    if not probed:
         return version.reference_answer
-    points = [kp for kp in version.key_points if not probed or kp["id"] in probed]
-    return " ".join(kp["text"].rstrip(".") + "." for kp in points)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", version.reference_answer.strip()) if s]
+    chosen: list[str] = []
+    for point in (kp for kp in version.key_points if kp["id"] in probed):
+        wanted = _content_words(point["text"])
+        best = max(sentences, key=lambda sentence: len(wanted & _content_words(sentence)))
+        if best not in chosen:
+            chosen.append(best)
+    answer = " ".join(chosen)
+    assert all(kp["text"].rstrip(".").lower() not in answer.lower() for kp in version.key_points)
+    return answer
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
 
 
 def current_question(interview: Interview) -> Question:
@@ -63,7 +77,6 @@ def point_llm_at(monkeypatch, url: str, *, timeout_s: float = 2.0) -> None:
     monkeypatch.setenv("LLM_MODEL", "fake-model")
     monkeypatch.setenv("LLM_TIMEOUT_S", str(timeout_s))
     monkeypatch.setenv("LLM_MAX_RETRIES", "1")
-    monkeypatch.setenv("LLM_BACKOFF_S", "0.01")
 
 
 def generous_judge(body: dict) -> dict:

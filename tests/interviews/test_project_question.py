@@ -10,6 +10,7 @@ import pytest
 
 from apps.interviews import services, tasks
 from apps.interviews.models import Interview
+from apps.interviews.services.questions import _candidate_questions
 from apps.questionbank.models import Question
 from apps.questionbank.selectors import questions_visible_to
 from apps.resumes.models import Resume
@@ -47,7 +48,12 @@ def project_reply(project: str = "DocuQuest"):  # type: ignore[no-untyped-def]
                 {"text": "The escalation rate was compared before and after on comparable ticket volumes.",
                  "weight": 2, "follow_up": "How was it measured?"},
             ],
-            "reference_answer": "Hybrid retrieval covers both exact and semantic matches ...",
+            "reference_answer": (
+                "Hybrid retrieval covers both kinds of match. BM25 scores exact terms, so it finds ticket codes "
+                "and product identifiers that dense embeddings blur together. Embeddings in turn find paraphrases: "
+                "questions worded differently that share no words with the query. To measure the effect we "
+                "compared the escalation rate before and after launch, over weeks with comparable ticket volumes."
+            ),
         }
     return reply
 
@@ -101,7 +107,7 @@ def test_with_an_llm_the_interview_asks_about_a_project_named_on_the_resume(
     # Private to this interview: not in the staff bank, never asked in anyone else's interview.
     staff = type(user).objects.create_user(email="staff-pq@example.com", password="x", is_staff=True)
     assert not questions_visible_to(user=staff).filter(pk=question.pk).exists()
-    assert question.pk not in services._candidate_questions(skill_ids=None, rounds=None).values_list("pk", flat=True)
+    assert question.pk not in _candidate_questions(skill_ids=None, rounds=None).values_list("pk", flat=True)
     # ... never embedded (so never a near-duplicate in staff pages), never published in bulk.
     from apps.questionbank.services import question_set_status, questions_embed_missing
 

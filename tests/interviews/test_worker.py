@@ -27,20 +27,11 @@ from tests.interviews.conftest import (
     point_llm_at,
     strong_answer,
 )
+from tests.waiting import FinishedTasks, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 60, interval: float = 0.05, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
 
 
 def _next_step(api, interview_id: int) -> dict:
@@ -128,10 +119,12 @@ def test_grading_that_fails_midway_is_retried_and_graded_exactly_once(catalog_co
     graded = wait_for(lambda: Answer.objects.filter(pk=answer.pk, grading_status="graded").first(), what="the retry")
     assert graded.attempts == 2 and len(calls) == 2
     assert graded.error_kind == "" and graded.graded_at is not None
-    # A duplicate delivery (or a re-queue) stores nothing new.
-    tasks.answer_grade_task.delay(answer.pk)
-    tasks.requeue_stuck_answers_task.delay(0)
-    time.sleep(1.0)
+    # A duplicate delivery (or a re-queue) stores nothing new: wait until both have run, then look.
+    with FinishedTasks() as finished:
+        duplicate = tasks.answer_grade_task.delay(answer.pk)
+        requeue = tasks.requeue_stuck_answers_task.delay(0)
+        _, requeued = finished.wait(duplicate.id, requeue.id)
+    assert requeued == 0  # a graded answer is not stuck
     again = Answer.objects.get(pk=answer.pk)
     assert (again.attempts, again.graded_at, again.score) == (2, graded.graded_at, graded.score)
     assert Interview.objects.get(pk=interview.pk).awaiting_answer_id is None  # the interviewer moved on

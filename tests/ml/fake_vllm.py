@@ -109,7 +109,6 @@ class FakeVLLMServer:
             "timeout_s": 2.0,
             "max_retries": 2,
             "max_concurrency": 4,
-            "backoff_s": 0.01,
         }
         values.update(overrides)
         return LLMConfig(**values)

@@ -171,7 +171,6 @@ def test_dead_port_is_unavailable() -> None:
         model="m",
         timeout_s=1.0,
         max_retries=1,
-        backoff_s=0.01,
     )
     backend = build_backend(config)
     with pytest.raises(LLMUnavailable) as caught:
@@ -209,4 +208,7 @@ def test_batch_keeps_input_order() -> None:
 def test_request_body_is_plain_json(fake_vllm: FakeVLLMServer) -> None:
     fake_vllm.reply = {"question": "Why?"}
     backend_for(fake_vllm).chat(MESSAGES, json_schema=SCHEMA)
-    json.dumps(fake_vllm.chat_requests[0])  # nothing exotic crossed the wire
+    body = fake_vllm.chat_requests[0]
+    # Exactly the fields vLLM reads, as plain JSON: nothing else crossed the wire.
+    assert set(body) == {"model", "messages", "max_tokens", "temperature", "seed", "response_format"}
+    assert json.loads(json.dumps(body)) == body and body["messages"] == MESSAGES

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from apps.careers.models import InterviewRound
+from apps.catalog.loader import DATA_DIR, read_yaml
 from apps.questionbank.models import Question
-from apps.roadmap.loader import DATA_DIR, read_yaml
 from apps.roadmap.models import Skill, SkillCategory
 
 pytestmark = pytest.mark.django_db

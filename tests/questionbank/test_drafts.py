@@ -38,7 +38,7 @@ def drafted_questions(body: dict) -> dict:
 def llm(monkeypatch, settings) -> Iterator[FakeVLLMServer]:
     with FakeVLLMServer(reply=drafted_questions, expect_schema=True) as server:
         for name, value in {"LLM_BACKEND": "openai", "LLM_BASE_URL": server.base_url, "LLM_MODEL": server.model,
-                            "LLM_TIMEOUT_S": "2", "LLM_BACKOFF_S": "0.01", "LLM_MAX_RETRIES": "1"}.items():
+                            "LLM_TIMEOUT_S": "2", "LLM_MAX_RETRIES": "1"}.items():
             monkeypatch.setenv(name, value)
         settings.LLM_BACKEND = "openai"
         yield server

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from apps.questionbank.models import Question, QuestionDraftJob
 from tests.ml.fake_vllm import FakeVLLMServer
 from tests.questionbank.test_drafts import drafted_questions
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the worker did not finish in time"
-        time.sleep(0.1)
 
 
 def test_worker_embeds_a_new_question_and_it_shows_up_as_a_near_duplicate(catalog_committed, celery_worker, staff_api):

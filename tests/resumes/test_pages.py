@@ -73,7 +73,7 @@ def test_results_page_shows_bars_skills_gaps_and_actions(browser, user, labelled
     assert html.count('data-testid="match"') == 10
     assert 'class="bar"' in html and 'data-testid="missing-skill"' in html
     assert "Machine Learning Intern" in html
-    assert f'action="{reverse("careers:set_target", args=[labelled_roles["t-ml-intern"].pk])}"' in html
+    assert f'action="{reverse("target_role_set", args=[labelled_roles["t-ml-intern"].pk])}"' in html
     topic_url_example = _reverse_or_none("roadmap:topic", 1)
     if topic_url_example:
         assert topic_url_example.rsplit("1", 1)[0] in html  # gap topics link to their roadmap pages

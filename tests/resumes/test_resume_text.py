@@ -163,3 +163,11 @@ def test_a_guardrails_line_keeps_its_skills():
 )
 def test_filenames_are_sanitised_for_display(name, shown):
     assert rt.display_filename(name) == shown
+
+
+def test_month_names_in_other_languages_and_abbreviations_date_a_range():
+    text = ("Experience\nData scientist, Helix GmbH, März 2019 – Sept. 2021\n"
+            "ML engineer, Lumière SAS, janvier 2022 - present")
+    evidence = rt.experience_evidence(rt.split_sections(text), today=date(2023, 12, 15))
+    # Mar 2019 → Sep 2021 (31 months) and Jan 2022 → Dec 2023 (24 months): 55 months.
+    assert evidence.dated_years == pytest.approx(55 / 12, abs=0.05)

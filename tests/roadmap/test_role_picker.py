@@ -6,9 +6,10 @@ import re
 import pytest
 
 from apps.careers.models import JobRole, RoleSkill
+from apps.dashboard import role_picker
 from apps.resumes.selectors import resume_matches
 from apps.resumes.services import resume_process, resume_upload
-from apps.roadmap import recommend, role_picker
+from apps.roadmap import recommend
 from apps.roadmap.models import Skill, Stage, Topic, Track
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,16 +9,7 @@ from rest_framework.views import APIView
 from apps.careers import selectors, services
 from apps.careers.models import Company, JobRole
 from apps.core.api.pagination import PageNumberPagination
-
-
-class IsStaffOrReadOnly(BasePermission):
-    message = "Only staff can change companies and roles."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or bool(user.is_staff)
+from apps.core.api.permissions import SignedInReadsStaffWrites
 
 
 class CompanyOutput(serializers.Serializer):
@@ -95,7 +85,7 @@ def _role_values(data: dict) -> dict:
 
 class CompanyListCreateApi(APIView):
     pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
@@ -124,7 +114,7 @@ class CompanyListCreateApi(APIView):
 
 class RoleListCreateApi(APIView):
     pagination_class = PageNumberPagination
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str), OpenApiParameter("seniority", str), OpenApiParameter("company", int),
@@ -151,7 +141,7 @@ class RoleListCreateApi(APIView):
 
 
 class RoleDetailApi(APIView):
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     @extend_schema(responses={200: RoleOutput})
     def get(self, request: Request, role_id: int) -> Response:

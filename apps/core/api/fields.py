@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -6,7 +8,7 @@ from rest_framework import serializers
 class SlugsField(serializers.Field):
     """Read-only: the slugs of a (prefetched) many-to-many relation, e.g. a topic's skills."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 

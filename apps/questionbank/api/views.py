@@ -7,13 +7,13 @@ hints (nor the key, which often names the expected approach).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from apps.careers.models import InterviewRound
 from apps.core.api.pagination import PageNumberPagination
+from apps.core.api.permissions import IsAdminUser, SignedInReadsStaffWrites
 from apps.core.exceptions import ApplicationError
 from apps.core.input_guard import reject_unstorable
 from apps.questionbank import selectors, services
@@ -29,23 +30,7 @@ from apps.questionbank.models import Question, QuestionDraftJob
 from apps.questionbank.validation import MAX_KEY_POINTS
 from apps.roadmap.models import Skill
 
-
-class IsStaff(BasePermission):
-    message = "Only staff can do this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
-
-
-class IsStaffOrSignedInReadOnly(BasePermission):
-    """Everyone signed in reads (learners see published questions only); only staff write."""
-
-    message = "Only staff can change questions."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or request.user.is_staff
+IsStaff = IsAdminUser  # the name this module exported before DRF's own class replaced it
 
 
 # --- serializers shared by the views -----------------------------------------------------------------
@@ -108,7 +93,7 @@ class QuestionInputBase(serializers.Serializer):
     round = serializers.ChoiceField(choices=InterviewRound.choices)
     difficulty = serializers.IntegerField(min_value=1, max_value=3, default=2)
     skills = serializers.ListField(child=serializers.SlugField(max_length=60), max_length=12, default=list)
-    key_points = KeyPointSerializer(many=True, min_length=1, max_length=MAX_KEY_POINTS)
+    key_points = KeyPointSerializer(many=True, min_length=1, max_length=MAX_KEY_POINTS)  # type: ignore[call-arg]
     reference_answer = serializers.CharField(max_length=20000, allow_blank=True, default="")
     follow_up_hints = serializers.ListField(
         child=serializers.CharField(max_length=500), max_length=10, required=False,
@@ -146,7 +131,7 @@ LIST_PARAMETERS = [
 
 class QuestionListApi(APIView):
     pagination_class = PageNumberPagination  # tells the OpenAPI schema the list is paginated
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(
@@ -173,7 +158,7 @@ class QuestionListApi(APIView):
 
 
 class QuestionDetailApi(APIView):
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class InputSerializer(QuestionInputBase):
         status = serializers.ChoiceField(choices=Question.Status.choices)
@@ -202,7 +187,7 @@ class QuestionDetailApi(APIView):
 
 
 class QuestionSimilarApi(APIView):
-    permission_classes = [IsStaffOrSignedInReadOnly]
+    permission_classes = [SignedInReadsStaffWrites]
 
     class FilterSerializer(serializers.Serializer):
         limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
@@ -255,7 +240,7 @@ class GradeDimensionsOutput(serializers.Serializer):
 
 
 class QuestionTryApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=services.MAX_TRY_CHARS, trim_whitespace=False)
@@ -283,7 +268,7 @@ class QuestionTryApi(APIView):
 
 
 class QuestionImportApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class OutputSerializer(serializers.Serializer):
@@ -324,14 +309,15 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if isinstance(data, list):
             return rows_to_csv(data).encode()
         return json.dumps(data).encode()  # an error body
 
 
 class QuestionExportApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(parameters=[*LIST_PARAMETERS, OpenApiParameter("format", str, enum=["json", "csv"])],
@@ -346,7 +332,7 @@ class QuestionExportApi(APIView):
 class QuestionStatusApi(APIView):
     """Bulk publish / retire / back to draft."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
@@ -373,7 +359,7 @@ class QuestionStatusApi(APIView):
 
 
 class QuestionVersionsApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -392,7 +378,7 @@ class QuestionVersionsApi(APIView):
 class QuestionDraftsApi(APIView):
     """Ask the LLM to draft questions for a skill (they arrive as drafts for review)."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [IsAdminUser]
 
     class InputSerializer(serializers.Serializer):
         skill = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())

@@ -154,9 +154,7 @@ class ResumeDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, resume_id: int) -> Response:
-        from apps.privacy.services import resume_erase  # the app above: it also erases interview data
-
-        resume_erase(resume=selectors.resume_get(user=request.user, resume_id=resume_id))
+        services.resume_delete(resume=selectors.resume_get(user=request.user, resume_id=resume_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -42,7 +42,7 @@ class TrackDetailApi(APIView):
         resources = serializers.SerializerMethodField()
 
         def get_resources(self, topic: Topic) -> list[dict]:
-            return TrackDetailApi.ResourceOutput(topic.resources.all(), many=True).data
+            return list(TrackDetailApi.ResourceOutput(topic.resources.all(), many=True).data)
 
     class StageOutput(serializers.Serializer):
         id = serializers.IntegerField()
@@ -54,7 +54,7 @@ class TrackDetailApi(APIView):
         topics = serializers.SerializerMethodField()
 
         def get_topics(self, stage) -> list[dict]:  # type: ignore[no-untyped-def]
-            return TrackDetailApi.TopicOutput(stage.topics.all(), many=True).data
+            return list(TrackDetailApi.TopicOutput(stage.topics.all(), many=True).data)
 
     class OutputSerializer(serializers.Serializer):
         slug = serializers.SlugField()
@@ -66,7 +66,7 @@ class TrackDetailApi(APIView):
         stages = serializers.SerializerMethodField()
 
         def get_stages(self, track: Track) -> list[dict]:
-            return TrackDetailApi.StageOutput(track.stages.all(), many=True).data
+            return list(TrackDetailApi.StageOutput(track.stages.all(), many=True).data)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, slug: str) -> Response:

@@ -67,6 +67,12 @@ class Command(BaseCommand):
 
 
 class _Catalog:
+    roles: list[JobRole]
+    tracks: list[Track]
+    topics_by_track: dict[int, list[Topic]]
+    questions: list[Question]
+    templates: list[ProjectTemplate]
+
     @classmethod
     def load(cls) -> "_Catalog":
         self = cls()

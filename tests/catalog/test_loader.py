@@ -3,7 +3,7 @@ import shutil
 import pytest
 import yaml
 
-from apps.roadmap.loader import DATA_DIR, load_catalog
+from apps.catalog.loader import DATA_DIR, load_catalog
 from apps.roadmap.models import Topic, TopicProgress
 from apps.roadmap.services import topic_progress_set
 

@@ -1,4 +1,9 @@
+"""The signed-in home page: a summary of the learner's target role, tracks, topics and projects."""
+
 from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from apps.accounts.models import User
 from apps.portfolio.models import PortfolioProject
@@ -20,3 +25,10 @@ def home_summary_for(*, user: User) -> HomeSummary:
         topics_done=TopicProgress.objects.filter(user=user, status=TopicProgress.Status.DONE).count(),
         projects=PortfolioProject.objects.filter(user=user).count(),
     )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: the landing page for visitors, the learner's summary once signed in."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    return render(request, "dashboard/home.html", {"summary": home_summary_for(user=request.user)})

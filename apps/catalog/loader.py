@@ -17,7 +17,7 @@ from typing import Any
 import ftfy
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from apps.careers.models import Company, InterviewFlow, InterviewFlowStep, InterviewRound, JobRole, RoleSkill
 from apps.core.exceptions import ApplicationError
@@ -71,11 +71,11 @@ def read_yaml(path: Path) -> Any:
     return repair(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def _upsert(model: type, report: LoadReport, kind: str, lookup: dict, values: dict) -> Any:
+def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: dict, values: dict) -> Any:
     """update_or_create that only writes (and only counts an update) when something changed."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._default_manager.create(**lookup, **values)
         report.created[kind] += 1
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.roadmap.loader import load_catalog
+from apps.catalog.services import catalog_load_recorded
 
 
 class Command(BaseCommand):
@@ -13,14 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, no_embed: bool = False, **options: object) -> None:
         started = time.perf_counter()
-        report = load_catalog()
+        record, report = catalog_load_recorded(embed=not no_embed)
         for line in report.lines():
             self.stdout.write(f"  {line}")
-        if not no_embed:
-            from apps.careers.services import roles_embed_missing
-            from apps.questionbank.services import questions_embed_missing
-
-            roles = roles_embed_missing()
-            questions = questions_embed_missing()
-            self.stdout.write(f"  embeddings: {roles} roles, {questions} questions (re)computed")
+        if record.embeddings:
+            self.stdout.write(f"  embeddings: {record.embeddings}")
         self.stdout.write(self.style.SUCCESS(f"Catalog loaded in {time.perf_counter() - started:.1f} s"))
