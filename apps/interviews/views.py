@@ -12,6 +12,7 @@ from apps.core.exceptions import ApplicationError, NotFound
 from apps.interviews import disputes, selectors, services
 from apps.interviews.forms import AnswerForm, InterviewStartForm
 from apps.interviews.models import ROUND_CHOICES, Answer, Interview
+from apps.interviews.policy import STRENGTH_SCORE
 from apps.interviews.review import review_due_count
 from apps.questionbank.models import Question
 from apps.resumes.selectors import resume_get
@@ -20,7 +21,7 @@ from apps.roadmap.models import Topic
 # Returned to htmx pollers when nothing changed: no swap, no screen-reader re-announcement.
 NOTHING_NEW = 204
 # The report's one-word verdict per answer (the same thresholds as strengths and gaps).
-REPORT_STRONG, REPORT_PARTIAL = services.STRENGTH_SCORE, 50
+REPORT_STRONG, REPORT_PARTIAL = STRENGTH_SCORE, 50
 
 
 @login_required
