@@ -1,16 +1,16 @@
 """Disciplines of the tech job market, and how well a resume belongs to each (plain Python).
 
 A role's discipline is its `family` in `data/catalog/roles.yaml`. A resume's affinity to a discipline
-is measured against the catalog itself: how close the resume's text is to the discipline's roles
-(the cosine to the mean of their embeddings) and how much of the discipline's skill mass the resume
-shows. Affinities are relative (the resume's best discipline is 1.0), and the match score is scaled
+is measured against the catalog itself: how close the resume is (text and skills, as in the match
+score) to the discipline's best catalog roles. Affinities are relative (the resume's best discipline
+is 1.0), and the match score is scaled
 by `discipline_factor(affinity)`, so a role of another field cannot outrank the roles of the
 learner's own field on text and a few shared skills (docs/matching.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # Slot order is stored in every role's match vector: append, never reorder or remove.
@@ -39,7 +39,6 @@ DISCIPLINES: tuple[tuple[str, str], ...] = (
     ("speech", "Speech and audio"),
 )
 DISCIPLINE_SLOTS = 24  # room to append disciplines without changing the match vector's length
-assert len(DISCIPLINES) <= DISCIPLINE_SLOTS
 NAMES: dict[str, str] = dict(DISCIPLINES)
 SLUGS: tuple[str, ...] = tuple(slug for slug, _ in DISCIPLINES)
 
@@ -59,12 +58,15 @@ ALIASES: dict[str, str] = {
     "engineering_management": "leadership", "management": "leadership",
     "ml_platform": "mlops", "ai_research": "research", "ml_research": "research",
     "vision": "computer_vision", "cv": "computer_vision", "audio": "speech",
+    "dataeng": "data_engineering", "datascience": "data_science", "mleng": "ml_engineering",
+    "llm": "llm_engineering", "nlp": "llm_engineering", "fullstack_web": "fullstack",
 }
 
-# How the affinity is made: text closeness and skill share, each rescaled to [0, 1].
-W_TEXT = 0.5
-TEXT_LOW, TEXT_HIGH = 0.15, 0.65  # where all-MiniLM cosines of a resume to a discipline's centroid live
-SKILL_SATURATION = 0.5  # showing half of a discipline's skill mass counts as fully in it
+# How the affinity is made: a discipline's closeness is that of its best catalog roles to the resume
+# (text and skills, as in the match score), averaged over its TOP_ROLES best.
+W_TEXT = 0.45
+TEXT_LOW, TEXT_HIGH = 0.15, 0.70
+TOP_ROLES = 2
 # The score's multiplier for a role of a discipline with affinity a (1 = the resume's own field).
 FACTOR_FLOOR = 0.55
 FACTOR_POWER = 2.0
@@ -87,25 +89,31 @@ def label(slug: str) -> str:
 
 
 @dataclass(frozen=True)
-class DisciplineProfile:
-    """What the catalog says a discipline is: the centroid of its roles' text, its skill shares."""
+class CatalogRole:
+    """A catalog role as discipline evidence: its discipline, its text's cosine to the document, its skills."""
 
-    slug: str
-    centroid_similarity: float  # cosine of the document's embedding to the discipline's centroid
-    skill_shares: Mapping[str, float]  # skill slug → share of the discipline's skill weight (sums to 1)
-
-
-def raw_affinity(profile: DisciplineProfile, skills: Mapping[str, float]) -> float:
-    """How strongly a document (skill slug → evidence) belongs to one discipline, before normalising."""
-    text = min(1.0, max(0.0, (profile.centroid_similarity - TEXT_LOW) / (TEXT_HIGH - TEXT_LOW)))
-    shown = sum(share * min(1.0, skills.get(slug, 0.0)) for slug, share in profile.skill_shares.items())
-    skill = min(1.0, shown / SKILL_SATURATION)
-    return W_TEXT * text + (1 - W_TEXT) * skill
+    discipline: str
+    similarity: float
+    skills: Mapping[str, int]  # slug → weight 1-3
 
 
-def affinities(profiles: list[DisciplineProfile], skills: Mapping[str, float]) -> dict[str, float]:
+def role_closeness(role: CatalogRole, skills: Mapping[str, float]) -> float:
+    """How close a document (skill slug → evidence) is to one role: text and weighted skill overlap."""
+    text = min(1.0, max(0.0, (role.similarity - TEXT_LOW) / (TEXT_HIGH - TEXT_LOW)))
+    total = sum(role.skills.values())
+    overlap = sum(w * min(1.0, skills.get(slug, 0.0)) for slug, w in role.skills.items()) / total if total else 0.0
+    return W_TEXT * text + (1 - W_TEXT) * overlap
+
+
+def affinities(roles: Iterable[CatalogRole], skills: Mapping[str, float]) -> dict[str, float]:
     """Discipline → affinity in [0, 1], the best discipline 1.0 (empty when nothing is known)."""
-    raw = {p.slug: raw_affinity(p, skills) for p in profiles if normalise(p.slug)}
+    by_field: dict[str, list[float]] = {}
+    for role in roles:
+        key = normalise(role.discipline)
+        if key:
+            by_field.setdefault(key, []).append(role_closeness(role, skills))
+    raw = {key: sum(sorted(values, reverse=True)[:TOP_ROLES]) / min(TOP_ROLES, len(values))
+           for key, values in by_field.items()}
     best = max(raw.values(), default=0.0)
     if best <= 0:
         return {}

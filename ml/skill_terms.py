@@ -19,12 +19,7 @@ _TECHY = re.compile(
     r"[A-Za-z0-9]+(?:\.(?:js|ts|io|py|net|rs|jl)|[+#]{1,2}))$"
 )
 # Capitalised words and acronyms that are not technologies (degrees, titles, places, months, HR words).
-STOPWORDS: frozenset[str] = frozenset(w.lower() for w in """
-    CEO CTO CFO COO VP HR PR USA US UK EU UAE NYC SF LA IT MBA BSC MSC BS MS BA MA PHD GPA CV
-    FAQ ETA ASAP FYI EOD OKR OKRS KPI KPIS ROI B2B B2C SAAS Q1 Q2 Q3 Q4 H1 H2 AM PM EST PST CET UTC
-    JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC AND OR THE FOR WITH OUR YOU WE IN ON OF TO AT
-    NA TBD LLC INC LTD GMBH PVT LINKEDIN IOS2 EEO DEI WFH PTO AI ML
-""".split())
+STOPWORDS: frozenset[str] = frozenset(w.lower() for w in ["CEO", "CTO", "CFO", "COO", "VP", "HR", "PR", "USA", "US", "UK", "EU", "UAE", "NYC", "SF", "LA", "IT", "MBA", "BSC", "MSC", "BS", "MS", "BA", "MA", "PHD", "GPA", "CV", "FAQ", "ETA", "ASAP", "FYI", "EOD", "OKR", "OKRS", "KPI", "KPIS", "ROI", "B2B", "B2C", "SAAS", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "AM", "PM", "EST", "PST", "CET", "UTC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC", "AND", "OR", "THE", "FOR", "WITH", "OUR", "YOU", "WE", "IN", "ON", "OF", "TO", "AT", "NA", "TBD", "LLC", "INC", "LTD", "GMBH", "PVT", "LINKEDIN", "IOS2", "EEO", "DEI", "WFH", "PTO", "AI", "ML"])
 
 
 def _is_techy(token: str) -> bool:

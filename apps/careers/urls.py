@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:role_id>/", views.role_detail, name="role"),
     path("<int:role_id>/target/", views.set_target, name="set_target"),
     path("postings/new/", views.posting_new, name="posting_new"),
+    path("free-terms/", views.free_terms, name="free_terms"),
 ]

@@ -199,6 +199,11 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
                                        "has_experience", "embedding", "error"])
 
         _set_step(resume, Resume.Step.MATCHING)
+        from apps.careers.free_terms import free_terms_record
+        from apps.resumes.scores import resume_role_scores_store
+
+        free_terms_record(text=clean, source="resume")
+        resume_role_scores_store(resume=resume)  # also its disciplines, which the matching below uses
         best = selectors.resume_matches(resume=resume, k=5, explain=False)
         resume.top_matches = [{"role": m.role.pk, "title": m.role.title, "score": m.score.score} for m in best]
         resume.status, resume.step, resume.processed_at = Resume.Status.READY, Resume.Step.READY, timezone.now()

@@ -65,7 +65,9 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
     context: dict = {"resume": resume, "steps": _steps(resume)}
     if resume.status == Resume.Status.READY:
         result = selectors.resume_match_result(resume=resume, k=10, companies=5)
-        context.update(matches=result.roles, companies=result.companies,
+        from apps.interviews.services import llm_configured
+
+        context.update(matches=result.roles, companies=result.companies, llm_configured=llm_configured(),
                        skills=selectors.resume_skills(resume=resume),
                        best=max((m.score.score for m in result.roles), default=0))
     return render(request, "resumes/detail.html", context)
