@@ -59,9 +59,22 @@ def resume_skills(*, resume: Resume) -> list[Skill]:
                 .order_by("-resume_skills__evidence", "-resume_skills__mentions", "name"))
 
 
+_MATCHERS: dict[str, matching.SkillMatcher] = {}
+
+
 def skill_matcher() -> matching.SkillMatcher:
-    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
-    return matching.SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
+    """The taxonomy matcher over every skill's name and synonyms, built once per taxonomy version in
+    this process (one cheap query says whether the skills changed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(coalesce(string_agg(slug || name || synonyms::text, '|' ORDER BY id), '')) "  # noqa: S608
+                       f"FROM {Skill._meta.db_table}")
+        version = cursor.fetchone()[0]
+    matcher = _MATCHERS.get(version)
+    if matcher is None:
+        matcher = matching.SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
+        _MATCHERS.clear()
+        _MATCHERS[version] = matcher
+    return matcher
 
 
 def resume_profile(*, resume: Resume, skills: dict[str, float] | None = None) -> matching.ResumeProfile:
