@@ -68,8 +68,8 @@ W_TEXT = 0.45
 TEXT_LOW, TEXT_HIGH = 0.15, 0.70
 TOP_ROLES = 2
 # The score's multiplier for a role of a discipline with affinity a (1 = the resume's own field).
-FACTOR_FLOOR = 0.55
-FACTOR_POWER = 2.0
+FACTOR_FLOOR = 0.3
+FACTOR_POWER = 4.0
 
 
 def normalise(slug: str) -> str:

@@ -309,6 +309,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "overview",
         "career summary",
         "introduction",
+        "what i do now", "profil", "perfil", "kurzprofil", "résumé", "resumo",
     ),
     "skills": (
         "skills",
@@ -327,6 +328,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "areas of expertise",
         "skills summary",
         "technical expertise",
+        "toolbox", "kenntnisse", "fähigkeiten", "compétences", "competências", "habilidades",
     ),
     "experience": (
         "experience",
@@ -342,6 +344,9 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "industry experience",
         "research experience",
         "positions",
+        "career", "where i worked", "battle-tested at", "work", "jobs", "experiences", "work experiences",
+        "professional background", "professional history", "employment record", "career path", "where i've worked", "berufserfahrung", "erfahrung",
+        "expérience professionnelle", "expérience", "experiência profissional", "experiência",
     ),
     "projects": (
         "projects",
@@ -354,6 +359,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "open-source",
         "open source contributions",
         "portfolio",
+        "things i built", "projekte", "projets", "projetos",
     ),
     "education": (
         "education",
@@ -365,6 +371,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "coursework",
         "relevant coursework",
         "training",
+        "ausbildung", "studium", "formation", "formação", "educação",
     ),
     "other": (
         "publications",
@@ -374,6 +381,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "honours",
         "interests",
         "languages",
+        "language",
         "volunteering",
         "volunteer experience",
         "references",
@@ -402,6 +410,9 @@ def _heading(line: str) -> tuple[SectionName, str] | None:
     bare = re.sub(r"\s+", " ", bare)
     if bare in _HEADING_LOOKUP:
         return _HEADING_LOOKUP[bare], ""
+    parts = [p.strip() for p in bare.split("/")]  # "Berufserfahrung / Experience"
+    if len(parts) > 1 and parts[0] in _HEADING_LOOKUP:
+        return _HEADING_LOOKUP[parts[0]], ""
     return None
 
 
@@ -507,7 +518,7 @@ _RANGE = re.compile(
     + r"(?P<ay>(?:19|20)\d{2})\s*(?:-|–|—|to|until)\s*"
     + r"(?:"
     + _MONTH.format("b")
-    + r"(?P<by>(?:19|20)\d{2})|(?P<now>present|current|now|today|ongoing))",
+    + r"(?P<by>(?:19|20)\d{2})|(?P<now>present|current|now|today|ongoing|heute|aujourd'hui|atual|actuel|presente|hoy))",
     re.IGNORECASE,
 )
 _STATED = re.compile(
