@@ -57,7 +57,7 @@ def _discipline(key: str) -> str:
     from ml.disciplines import normalise
 
     value = normalise(key)
-    assert value, f"unknown discipline {key}"  # noqa: S101 - a data error, raised in tests only
+    assert value, f"unknown discipline {key}"
     return value
 
 
