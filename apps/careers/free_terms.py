@@ -70,6 +70,8 @@ def free_term_promote(*, term: FreeTerm, skill: Skill | None = None, name: str =
 
 @transaction.atomic
 def free_term_dismiss(*, term: FreeTerm) -> FreeTerm:
+    if term.status != FreeTerm.Status.NEW:
+        raise ApplicationError("This term was already handled.", errors={"term": ["Already promoted or dismissed."]})
     term.status = FreeTerm.Status.DISMISSED
     term.save(update_fields=["status", "last_seen"])
     return term
