@@ -268,6 +268,9 @@ class ResumeProfile:
     years_experience: float = 0.0
     has_experience: bool = False
     disciplines: Mapping[str, float] = field(default_factory=dict)  # discipline → affinity (best = 1)
+    # The linear part (0.45 semantic + 0.55 skills) of this resume's best roles: where the query vector's
+    # additive seniority and discipline terms are calibrated (see `query_tail`).
+    top_linear: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -509,15 +512,18 @@ QUERY_SKILL_FACTOR = W_SKILLS / SKILL_SCALE
 def query_tail(profile: ResumeProfile) -> list[float]:
     """The query vector after the skill slots: each seniority's additive term, each discipline's, then
     the padding slot (0)."""
+    # f × linear ≈ linear + (f - 1) × top for the roles near the top (linear ≈ top): calibrated per
+    # resume, because the discipline factor spans 0.3-1 and a fixed `top` misplaced whole disciplines.
+    top = min(0.9, max(0.2, profile.top_linear or TYPICAL_TOP_LINEAR))
     levels = [0.0] * SENIORITY_SLOTS
     for i, seniority in enumerate(SENIORITIES):
         factor, cap, _ = evidence_factor(seniority, profile)
-        expected = TYPICAL_TOP_LINEAR * factor
+        expected = top * factor
         if cap is not None:
             expected = min(expected, cap / 100)
-        levels[i] = (expected - TYPICAL_TOP_LINEAR) / SENIORITY_SCALE
+        levels[i] = (expected - top) / SENIORITY_SCALE
     fields = [0.0] * DISCIPLINE_SLOTS
     for i, slug in enumerate(disc.SLUGS):
         factor, _ = discipline_fit(profile, slug)
-        fields[i] = (TYPICAL_TOP_LINEAR * factor - TYPICAL_TOP_LINEAR) / DISCIPLINE_SCALE
+        fields[i] = (top * factor - top) / DISCIPLINE_SCALE
     return [*levels, *fields, 0.0]

@@ -51,6 +51,9 @@ class Resume(models.Model):
     disciplines = models.JSONField(
         default=dict, blank=True, help_text="Discipline → affinity (the resume's own field 1.0), from the catalog's roles.",
     )
+    top_linear = models.FloatField(
+        default=0.6, help_text="0.45 semantic + 0.55 skills of its best catalog role: calibrates the match query.",
+    )
     skills = models.ManyToManyField("roadmap.Skill", through="ResumeSkill", related_name="resumes", blank=True)
     embedding = VectorField(
         dimensions=EMBEDDING_DIM, null=True, blank=True, editable=False,

@@ -35,7 +35,6 @@ def resume_role_scores_store(*, resume: Resume) -> int:
     roles = careers_selectors.catalog_roles_near(embedding=list(resume.embedding))
     skills = dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence"))
     resume.disciplines = careers_selectors.discipline_affinities(embedding=None, skills=skills, roles=roles)
-    Resume.objects.filter(pk=resume.pk).update(disciplines=resume.disciplines)
     profile = selectors.resume_profile(resume=resume, skills=skills)
     scored = {
         role_id: matching.score_role(profile, matching.RoleCandidate(role_id=role_id, seniority=seniority,
@@ -43,6 +42,9 @@ def resume_role_scores_store(*, resume: Resume) -> int:
                                                                      discipline=family))
         for role_id, seniority, family, similarity, role_skills in roles
     }
+    linear = [matching.W_SEMANTIC * s.semantic + matching.W_SKILLS * s.skill_overlap for s in scored.values()]
+    resume.top_linear = round(max(linear, default=matching.TYPICAL_TOP_LINEAR), 4)
+    Resume.objects.filter(pk=resume.pk).update(disciplines=resume.disciplines, top_linear=resume.top_linear)
     for match in selectors.resume_matches(resume=resume, k=STORED_TOP, explain=False):
         scored.setdefault(match.role.pk, match.score)
     ResumeRoleScore.objects.filter(resume=resume).exclude(role_id__in=list(scored)).delete()

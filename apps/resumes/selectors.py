@@ -82,7 +82,8 @@ def resume_profile(*, resume: Resume, skills: dict[str, float] | None = None) ->
     if skills is None:
         skills = dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence"))
     return matching.ResumeProfile(skills=skills, years_experience=resume.years_experience,
-                                  has_experience=resume.has_experience, disciplines=resume.disciplines or {})
+                                  has_experience=resume.has_experience, disciplines=resume.disciplines or {},
+                                  top_linear=resume.top_linear)
 
 
 @dataclass(frozen=True)
