@@ -44,7 +44,7 @@ SEMANTIC_HIGH = 0.70
 # cosine is ranking by that product, so one HNSW probe (cosine, a metric the graph navigates well)
 # finds the roles that score best on text AND skills.
 EMBEDDING_DIM = 384
-SKILL_SLOTS = 128
+SKILL_SLOTS = 448  # 406 skills today; past this, slots share positions (skill_position)
 SENIORITIES: tuple[str, ...] = ("intern", "junior", "mid", "senior", "staff")
 SENIORITY_SLOTS = 8  # room for more levels without a new column
 DISCIPLINE_SLOTS = disc.DISCIPLINE_SLOTS

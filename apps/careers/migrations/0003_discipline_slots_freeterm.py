@@ -5,10 +5,10 @@ import pgvector.django.halfvec
 import pgvector.django.indexes
 from django.db import migrations, models
 
-# 384 text + 128 skill positions + 8 seniority + 24 discipline + 1 padding. The old vectors go with
+# 384 text + 448 skill positions + 8 seniority + 24 discipline + 1 padding. The old vectors go with
 # the old column; load_catalog (roles_embed_missing) and role edits rebuild them, and until then roles
 # are matched by the exact scan of roles awaiting a vector (the partial index jobrole_match_pending).
-MATCH_DIM = 545
+MATCH_DIM = 865
 
 
 class Migration(migrations.Migration):
