@@ -131,4 +131,8 @@ def free_terms(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("careers:free_terms")
     page = Paginator(free_term_list(), 50).get_page(request.GET.get("page"))
-    return render(request, "careers/free_terms.html", {"page": page, "form": PromoteForm()})
+    # The choices once for every row's form (a ModelChoiceField would query them per row).
+    skills = list(Skill.objects.order_by("name").values_list("pk", "name"))
+    categories = list(SkillCategory.objects.order_by("order").values_list("pk", "name"))
+    return render(request, "careers/free_terms.html", {"page": page, "form": PromoteForm(), "skill_choices": skills,
+                                                       "category_choices": categories})
