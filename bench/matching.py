@@ -58,6 +58,29 @@ FAMILIES = {
     "Backend engineer, AI platform": ["apis-backend", "databases-sql", "system-design", "docker-kubernetes"],
     "Agents engineer": ["agents-tool-use", "structured-output", "prompt-engineering", "llm-frameworks"],
     "Fine-tuning engineer": ["fine-tuning", "peft-lora", "distributed-training", "hugging-face"],
+    # Adjacent fields (issue 13): their skills live past the first 128 skill slots, so they share
+    # vector positions with the LLM skills (ml.matching.skill_position).
+    "Frontend engineer": ["react", "typescript", "css", "javascript", "web-accessibility", "nextjs"],
+    "Backend engineer": ["java", "spring-boot", "api-design", "message-brokers", "databases-sql", "caching-systems"],
+    "Full-stack engineer": ["react", "nodejs", "typescript", "databases-sql", "graphql"],
+    "Mobile engineer": ["swiftui", "ios-development", "kotlin", "android-development", "flutter"],
+    "Data engineer": ["apache-spark", "kafka", "dbt", "workflow-orchestration", "data-modeling", "snowflake"],
+    "Data analyst": ["advanced-sql", "tableau", "power-bi", "data-visualization", "kpis-metrics-design", "excel"],
+    "Platform engineer": ["terraform", "kubernetes-operations", "observability", "github-actions", "aws-services"],
+    "Security engineer": ["application-security", "penetration-testing", "threat-modeling", "siem-soc"],
+    "Product manager": ["product-roadmapping", "user-research", "product-strategy", "prioritization-frameworks"],
+}
+# The discipline each synthetic family belongs to (ml.disciplines).
+DISCIPLINE = {
+    "LLM engineer": "llm_engineering", "Machine learning engineer": "ml_engineering", "Research scientist": "research",
+    "Data scientist": "data_science", "MLOps engineer": "mlops", "Inference engineer": "llm_engineering",
+    "NLP engineer": "llm_engineering", "Computer vision engineer": "ml_engineering", "Speech engineer": "ml_engineering",
+    "Recommender systems engineer": "ml_engineering", "AI safety researcher": "research",
+    "AI product manager": "ai_product", "Backend engineer, AI platform": "backend", "Agents engineer": "applied_ai",
+    "Fine-tuning engineer": "llm_engineering", "Frontend engineer": "frontend", "Backend engineer": "backend",
+    "Full-stack engineer": "fullstack", "Mobile engineer": "mobile", "Data engineer": "data_engineering",
+    "Data analyst": "analytics", "Platform engineer": "devops", "Security engineer": "security",
+    "Product manager": "product",
 }
 SENIORITIES = ["intern", "junior", "mid", "mid", "mid", "senior", "senior", "staff"]
 
@@ -112,7 +135,9 @@ def prepare_catalog_and_resumes() -> list[int]:
     if Resume.objects.filter(status="ready").exists():
         return list(Resume.objects.filter(status="ready").values_list("id", flat=True))
     load_catalog()
-    JobRole.objects.all().delete()
+    from apps.careers.services import roles_embed_missing
+
+    roles_embed_missing()  # the catalog roles give each resume its discipline affinities when processed
     user, _ = User.objects.get_or_create(email="bench@example.com")
     fixtures = BASE_DIR / "tests" / "resumes" / "fixtures"
     texts = [(p.name, p.read_bytes()) for p in sorted(fixtures.iterdir()) if p.suffix in {".txt", ".md"}]
@@ -125,6 +150,7 @@ def prepare_catalog_and_resumes() -> list[int]:
         resume = services.resume_process(resume_id=result.resume.pk)
         if resume is not None and resume.status == "ready":
             ids.append(resume.pk)
+    JobRole.objects.all().delete()  # the synthetic roles replace them
     return ids
 
 
@@ -198,8 +224,9 @@ def load_roles(n: int, bases, base_vectors, rng: random.Random) -> dict[str, flo
             for skill_id, weight in weights.items():
                 skill_rows.append((role_id, skill_id, weight))
             match_vector = matching.role_match_vector(
-                vectors[i], {slots[skill_id]: w for skill_id, w in weights.items() if skill_id in slots}, seniority)
-            role_rows.append((role_id, f"bench-{role_id}", f"{family} #{role_id}", family[:40], "synthetic role",
+                vectors[i], {slots[skill_id]: w for skill_id, w in weights.items() if skill_id in slots}, seniority,
+                DISCIPLINE[family])
+            role_rows.append((role_id, f"bench-{role_id}", f"{family} #{role_id}", DISCIPLINE[family], "synthetic role",
                               seniority, rng.choice(companies) if posting and companies else None, posting,
                               Jsonb([]), Jsonb([]), vectors[i], HalfVector(match_vector)))
         timings["generate_s"] = time.perf_counter() - started
@@ -281,12 +308,13 @@ def brute_force_top10(resume_ids: list[int]) -> dict[int, list[tuple[int, int]]]
     from ml import matching
 
     with raw_connection() as conn:
-        ids, embeddings, seniorities = [], [], []
-        for role_id, embedding, seniority in conn.execute(
-                "SELECT id, embedding, seniority FROM careers_jobrole WHERE embedding IS NOT NULL ORDER BY id"):
+        ids, embeddings, seniorities, families = [], [], [], []
+        for role_id, embedding, seniority, family in conn.execute(
+                "SELECT id, embedding, seniority, family FROM careers_jobrole WHERE embedding IS NOT NULL ORDER BY id"):
             ids.append(role_id)
             embeddings.append(embedding.to_numpy())
             seniorities.append(seniority)
+            families.append(family)
         slugs = [row[0] for row in conn.execute("SELECT slug FROM roadmap_skill ORDER BY id")]
         column = {slug: i for i, slug in enumerate(slugs)}
         row_of = {role_id: i for i, role_id in enumerate(ids)}
@@ -313,12 +341,14 @@ def brute_force_top10(resume_ids: list[int]) -> dict[int, list[tuple[int, int]]]
             factor, cap, _ = matching.evidence_factor(seniority, profile)
             factors.append(factor)
             caps.append(100 if cap is None else cap)
-        score = np.minimum(100 * np.asarray(factors)[seniority_index] * (matching.W_SEMANTIC * semantic
-                                                                           + matching.W_SKILLS * overlap),
+        factor_of = {family: matching.discipline_fit(profile, family)[0] for family in set(families)}
+        field_factor = np.asarray([factor_of[family] for family in families], dtype=np.float32)
+        score = np.minimum(100 * np.asarray(factors)[seniority_index] * field_factor
+                           * (matching.W_SEMANTIC * semantic + matching.W_SKILLS * overlap),
                            np.asarray(caps)[seniority_index])
         best = np.argsort(-score)[:300]
         candidates = [matching.RoleCandidate(role_id=ids[i], seniority=seniorities[i], similarity=float(similarity[i]),
-                                             skills=role_skills.get(ids[i], {})) for i in best]
+                                             skills=role_skills.get(ids[i], {}), discipline=families[i]) for i in best]
         truth[resume.pk] = [(s.role_id, s.score) for s in matching.rank_roles(profile, candidates, k=10)]
     return truth
 

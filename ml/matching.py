@@ -6,7 +6,7 @@ embedding to the resume's embedding (pgvector computes it).
 
 The score (0-100) of a role for a resume, documented in docs/matching.md:
 
-    score = 100 × evidence_factor × (W_SEMANTIC × semantic + W_SKILLS × skill_overlap)
+    score = 100 × seniority_fit × discipline_fit × (W_SEMANTIC × semantic + W_SKILLS × skill_overlap)
 
 - semantic: the cosine similarity of the role to the resume's embedding (the normalised mean of
   its chunk embeddings, so the whole resume counts and no single sentence carries a role),
@@ -14,9 +14,15 @@ The score (0-100) of a role for a resume, documented in docs/matching.md:
 - skill_overlap: Σ weight × evidence of the role's skills the resume shows / Σ weight of all the
   role's skills. Evidence is 1 for a skill used in experience or projects, less for a skill that
   is only listed (a keyword list is a claim; a project is evidence).
-- evidence_factor: seniority fit. Mid/senior/staff roles expect years of experience; a resume
+- seniority fit (`evidence_factor`): mid/senior/staff roles expect years of experience; a resume
   short of them is scaled down (never below a floor), and a resume with no work experience at
-  all is capped on senior and staff roles, so a keyword-stuffed CV cannot top them.
+  all is capped on senior and staff roles, so a keyword-stuffed CV cannot top them. A resume with
+  more years than an intern/junior/mid role asks for is scaled down too (a junior posting is not
+  the top match for a senior resume).
+- discipline fit: `ml.disciplines.discipline_factor` of the resume's affinity to the role's
+  discipline (its own field 1.0; another field down to 0.55).
+
+Each part is shown to the learner (`RoleScore.parts`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ml import disciplines as disc
 from ml.embeddings import EMBEDDING_DIM
 
 W_SEMANTIC = 0.45
@@ -37,10 +44,11 @@ SEMANTIC_HIGH = 0.70
 # resume's `resume_query_vector` is the linear part of the score; with equal lengths, ranking by
 # cosine is ranking by that product, so one HNSW probe (cosine, a metric the graph navigates well)
 # finds the roles that score best on text AND skills.
-SKILL_SLOTS = 128
+SKILL_SLOTS = 448  # 406 skills today; past this, slots share positions (skill_position)
 SENIORITIES: tuple[str, ...] = ("intern", "junior", "mid", "senior", "staff")
 SENIORITY_SLOTS = 8  # room for more levels without a new column
-MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + 1
+DISCIPLINE_SLOTS = disc.DISCIPLINE_SLOTS
+MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + DISCIPLINE_SLOTS + 1
 # Role-side scales; the query side is divided by the same, so the product does not depend on them.
 # They set the geometry the HNSW graph is built and searched in: skills scaled up so that a query
 # (a resume shows more skills than a role lists) looks like a role, seniority small so that the
@@ -50,8 +58,9 @@ MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + 1
 TEXT_SCALE = W_SEMANTIC / (SEMANTIC_HIGH - SEMANTIC_LOW)
 SKILL_SCALE = 1.75
 SENIORITY_SCALE = 0.45
+DISCIPLINE_SCALE = 0.45
 # The longest a role vector can be before the last slot pads it (a single-skill role).
-MATCH_NORM = (TEXT_SCALE**2 + SKILL_SCALE**2 + SENIORITY_SCALE**2) ** 0.5
+MATCH_NORM = (TEXT_SCALE**2 + SKILL_SCALE**2 + SENIORITY_SCALE**2 + DISCIPLINE_SCALE**2) ** 0.5
 TYPICAL_TOP_LINEAR = 0.6
 
 # Where a skill was seen → how much it counts as evidence (the best section wins).
@@ -66,8 +75,11 @@ SECTION_EVIDENCE: dict[str, float] = {
 REQUIRED_YEARS: dict[str, float] = {"intern": 0, "junior": 0, "mid": 2, "senior": 5, "staff": 8}
 SENIORITY_FLOOR: dict[str, float] = {"mid": 0.75, "senior": 0.5, "staff": 0.4}
 NO_EXPERIENCE_CAP: dict[str, int] = {"senior": 35, "staff": 30}
-# Very experienced people rarely want intern/junior jobs: a mild nudge, not a filter.
-OVERQUALIFIED: dict[str, tuple[float, float]] = {"intern": (3, 0.85), "junior": (6, 0.92)}
+# The most years a level is written for; each year beyond costs OVER_SLOPE (down to OVER_FLOOR):
+# a junior posting is not the top match for someone with 5 years, nor an intern one for a graduate.
+TOP_YEARS: dict[str, float] = {"intern": 1, "junior": 2, "mid": 6}
+OVER_SLOPE = 0.06
+OVER_FLOOR = 0.6
 
 # Synonyms that are ordinary words in other casings ("zero", "react"): only their exact casing counts.
 EXACT_CASE_TERMS: dict[str, str] = {
@@ -77,17 +89,64 @@ EXACT_CASE_TERMS: dict[str, str] = {
     "helm": "HELM",
     "outlines": "Outlines",
     "accelerate": "Accelerate",
+    "go": "Go",
+    "r": "R",
+    "rust": "Rust",
+    "swift": "Swift",
+    "dart": "Dart",
+    "spark": "Spark",
+    "express": "Express",
+    "flask": "Flask",
+    "rails": "Rails",
+    "elm": "Elm",
+    "ember": "Ember",
+    "next": "Next",
+    "nest": "Nest",
+    "remix": "Remix",
+    "vue": "Vue",
+    "chef": "Chef",
+    "puppet": "Puppet",
+    "jest": "Jest",
+    "mocha": "Mocha",
+    "prefect": "Prefect",
+    "ray": "Ray",
+    "c": "C",
+    "julia": "Julia",
+    "angular": "Angular",
+    "unity": "Unity",
+    "excel": "Excel",
+    "slam": "SLAM",
 }
+# Phrases that are ordinary words in any casing, never a skill on their own.
+AMBIGUOUS_TERMS: frozenset[str] = frozenset({
+    "a", "i", "it", "go to", "lead", "design", "data", "cloud", "test", "monitoring", "testing", "research",
+    "backend", "requirements", "sampling", "optimization", "optimisation",
+})
 
 
 # --- skills in text ------------------------------------------------------------------------------
+# Words: letters and digits with inner dots and trailing +/# ("Node.js", "ASP.NET", "C++", "C#", ".NET").
+_WORD = re.compile(r"(?<![A-Za-z0-9])\.?[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*[+#]*")
+# What may sit between the words of one phrase: spaces (a line break too: PDFs wrap), a hyphen, a
+# slash or an ampersand ("fine-tuning", "CI/CD", "A/B testing", "Weights & Biases").
+_JOINER = re.compile(r"^(?:\s*[-/&]\s*|\s+)$")
+MAX_PHRASE_WORDS = 6
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
 def _key(phrase: str) -> str:
-    return re.sub(r"[\s\-]+", "", phrase.lower())
+    """Letters, digits and +/#/. of the phrase's words, lower case: "Fine-tuning" = "fine tuning" = "finetuning"."""
+    return "".join(word for _, _, word in _words(phrase)).lower()
 
 
-def _phrase_pattern(phrase: str) -> str:
-    tokens = [re.escape(t) for t in re.split(r"[\s\-]+", phrase.strip()) if t]
-    return r"(?:\s*-\s*|\s+)?".join(tokens)
+def _listed_letter(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" ")[-1:]
+    after = text[start + 1 :].lstrip(" ")[:1]
+    return (before in {",", "/", "(", ";", "|", ":", "", "\n"} or text[:start].endswith(("and ", "or "))) and (
+        after in {",", "/", ")", ";", "|", "", "\n"} or text[start + 1 :].startswith((" and ", " or ")))
 
 
 @dataclass(frozen=True)
@@ -104,43 +163,83 @@ class SkillEvidence:
 
 class SkillMatcher:
     """Finds taxonomy skills by name and synonym: whole words, case-insensitive, spacing/hyphen-tolerant
-    ("fine tuning" = "fine-tuning" = "finetuning"), longest phrase first ("PyTorch Lightning")."""
+    ("fine tuning" = "fine-tuning" = "finetuning"), longest phrase first ("PyTorch Lightning").
+
+    The text is cut into words once and each run of up to MAX_PHRASE_WORDS joined words is looked up
+    in a dictionary of phrase keys (a few ms for a resume, whatever the taxonomy's size; one regular
+    expression over ~2,000 phrases took ~200 ms). A phrase in `exact_case` counts only in that casing
+    ("ReAct" the agent pattern, not "react"), and may share its letters with another skill's phrase
+    in any casing ("React" the UI library)."""
 
     def __init__(
         self, skills: Iterable[Mapping[str, object]], *, exact_case: Mapping[str, str] | None = None
     ) -> None:
         exact_case = EXACT_CASE_TERMS if exact_case is None else exact_case
-        self._by_key: dict[str, str] = {}
-        patterns: list[tuple[int, str]] = []
+        self._by_key: dict[str, str] = {}  # lower-case key → slug
+        self._by_exact: dict[str, str] = {}  # key in its own casing → slug (exact-case phrases)
+        self._longest = 1
+        self.names: dict[str, str] = {}
         for skill in skills:
             slug = str(skill["slug"])
+            self.names.setdefault(slug, str(skill.get("name") or slug))
             synonyms = skill.get("synonyms") or []
             phrases = [str(skill.get("name", "")), *(str(s) for s in synonyms)]  # type: ignore[union-attr,attr-defined]
             for phrase in phrases:
                 phrase = phrase.strip()
-                key = _key(phrase)
+                words = _words(phrase)
+                key = "".join(w for _, _, w in words).lower()
+                if not key or phrase.lower() in AMBIGUOUS_TERMS or len(words) > MAX_PHRASE_WORDS:
+                    continue
+                self._longest = max(self._longest, len(words))
+                cased = exact_case.get(phrase.lower(), "")
+                if cased and phrase in (cased, phrase.lower()):
+                    self._by_exact.setdefault("".join(w for _, _, w in _words(cased)), slug)
+                    continue
                 if len(key) < 2 or key in self._by_key:
                     continue
                 self._by_key[key] = slug
-                pattern = _phrase_pattern(phrase)
-                if phrase.lower() in exact_case:
-                    pattern = "(?-i:" + _phrase_pattern(exact_case[phrase.lower()]) + ")"
-                patterns.append((len(phrase), pattern))
-        patterns.sort(key=lambda item: -item[0])
-        alternation = "|".join(p for _, p in patterns) or r"(?!x)x"
-        self._regex = re.compile(r"(?<![A-Za-z0-9_])(?:" + alternation + r")(?![A-Za-z0-9_])", re.IGNORECASE)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, slug) of every skill mention in `text`, in order (for highlighting)."""
+        words = _words(text)
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(words):
+            hit = None
+            joined, cased = "", ""
+            ends: list[tuple[int, str, str]] = []
+            for j in range(i, min(len(words), i + self._longest)):
+                if j > i and not _JOINER.match(text[words[j - 1][1] : words[j][0]]):
+                    break
+                cased += words[j][2]
+                joined = cased.lower()
+                ends.append((j, joined, cased))
+            for j, joined, cased in reversed(ends):  # the longest phrase first
+                slug = self._by_exact.get(cased) or self._by_key.get(joined)
+                if slug:
+                    hit = (j, slug)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, slug = hit
+            start, end = words[i][0], words[j][1]
+            if end - start == 1 and not _listed_letter(text, start):
+                i += 1  # "C" or "R" count only as an item of a list ("Python, R, SQL"), not "John R. Smith"
+                continue
+            found.append((start, end, slug))
+            i = j + 1
+        return found
 
     @property
     def slugs(self) -> set[str]:
-        return set(self._by_key.values())
+        return set(self._by_key.values()) | set(self._by_exact.values())
 
     def find(self, text: str) -> dict[str, int]:
         """{slug: mentions} for every skill named in `text`."""
         counts: dict[str, int] = {}
-        for match in self._regex.finditer(text):
-            slug = self._by_key.get(_key(match.group(0)))
-            if slug:
-                counts[slug] = counts.get(slug, 0) + 1
+        for _, _, slug in self.spans(text):
+            counts[slug] = counts.get(slug, 0) + 1
         return counts
 
     def find_in_sections(self, sections: Iterable[tuple[str, str]]) -> dict[str, SkillEvidence]:
@@ -168,6 +267,10 @@ class ResumeProfile:
     skills: Mapping[str, float]  # slug → evidence weight in (0, 1]
     years_experience: float = 0.0
     has_experience: bool = False
+    disciplines: Mapping[str, float] = field(default_factory=dict)  # discipline → affinity (best = 1)
+    # The linear part (0.45 semantic + 0.55 skills) of this resume's best roles: where the query vector's
+    # additive seniority and discipline terms are calibrated (see `query_tail`).
+    top_linear: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -176,6 +279,7 @@ class RoleCandidate:
     seniority: str
     similarity: float  # cosine similarity of the role's embedding to the resume's embedding
     skills: Mapping[str, int]  # slug → weight (1-3)
+    discipline: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +292,18 @@ class RoleScore:
     matched_skills: list[str]
     missing_skills: list[str]
     reasons: list[str] = field(default_factory=list)
+    discipline_factor: float = 1.0
+    discipline: str = ""
+
+    @property
+    def parts(self) -> dict[str, int]:
+        """The score's parts as 0-100 (semantic and skills are the fit; seniority and discipline scale it)."""
+        return {
+            "semantic": round(100 * self.semantic),
+            "skills": round(100 * self.skill_overlap),
+            "seniority": round(100 * self.evidence_factor),
+            "discipline": round(100 * self.discipline_factor),
+        }
 
 
 def resume_vector(chunk_embeddings: Sequence[Sequence[float]]) -> list[float] | None:
@@ -241,11 +357,15 @@ def evidence_factor(seniority: str, profile: ResumeProfile) -> tuple[float, int 
                 f"{seniority.title()} role: about {required:g}+ years expected, "
                 f"the resume shows {profile.years_experience:g}."
             )
-    if seniority in OVERQUALIFIED:
-        years, multiplier = OVERQUALIFIED[seniority]
-        if profile.years_experience > years:
-            factor *= multiplier
-            reasons.append(f"{seniority.title()} role for someone with {profile.years_experience:g} years.")
+    top = TOP_YEARS.get(seniority)
+    if top is not None and profile.years_experience > top:
+        over = max(OVER_FLOOR, 1 - OVER_SLOPE * (profile.years_experience - top))
+        factor *= over
+        if over < 0.97:
+            reasons.append(
+                f"{seniority.title()} role written for up to about {top:g} years; "
+                f"the resume shows {profile.years_experience:g}."
+            )
     cap = None
     if not profile.has_experience and seniority in NO_EXPERIENCE_CAP:
         cap = NO_EXPERIENCE_CAP[seniority]
@@ -253,11 +373,27 @@ def evidence_factor(seniority: str, profile: ResumeProfile) -> tuple[float, int 
     return factor, cap, reasons
 
 
+def discipline_fit(profile: ResumeProfile, discipline: str) -> tuple[float, list[str]]:
+    """(multiplier, reasons) for a role of `discipline` given the resume's discipline affinities."""
+    key = disc.normalise(discipline)
+    if not key or not profile.disciplines or key not in profile.disciplines:
+        return 1.0, []
+    affinity = profile.disciplines[key]
+    factor = disc.discipline_factor(affinity)
+    reasons = []
+    if factor < 0.9:
+        own = disc.best_discipline(profile.disciplines)
+        reasons.append(f"{disc.label(key)} role; your resume reads as {disc.label(own)} "
+                       f"({round(100 * affinity)}% as close to this field).")
+    return factor, reasons
+
+
 def score_role(profile: ResumeProfile, candidate: RoleCandidate) -> RoleScore:
     semantic = semantic_fit(candidate.similarity)
     overlap, matched, missing = skill_overlap(profile.skills, candidate.skills)
     factor, cap, reasons = evidence_factor(candidate.seniority, profile)
-    score = round(100 * factor * (W_SEMANTIC * semantic + W_SKILLS * overlap))
+    field_factor, field_reasons = discipline_fit(profile, candidate.discipline)
+    score = round(100 * factor * field_factor * (W_SEMANTIC * semantic + W_SKILLS * overlap))
     if cap is not None:
         score = min(score, cap)
     return RoleScore(
@@ -268,7 +404,9 @@ def score_role(profile: ResumeProfile, candidate: RoleCandidate) -> RoleScore:
         evidence_factor=round(factor, 4),
         matched_skills=matched,
         missing_skills=missing,
-        reasons=reasons,
+        reasons=field_reasons + reasons,
+        discipline_factor=round(field_factor, 4),
+        discipline=disc.normalise(candidate.discipline),
     )
 
 
@@ -287,41 +425,62 @@ class CompanyScore:
     score: int
     best_role_id: int
     role_ids: list[int]
+    skills: list[str] = field(default_factory=list)  # the resume's skills its roles ask for, most asked first
 
 
 def rank_companies(
     role_scores: Sequence[RoleScore], role_companies: Mapping[int, Iterable[int]]
 ) -> list[CompanyScore]:
-    """Companies ranked by their best role's score (then by how many of the ranked roles they hire for)."""
-    best: dict[int, CompanyScore] = {}
-    for role in sorted(role_scores, key=lambda s: -s.score):
+    """Companies ranked by their best role's score, then their next roles' scores; each names the
+    roles behind its fit and the resume's skills those roles ask for."""
+    roles: dict[int, list[RoleScore]] = {}
+    for role in sorted(role_scores, key=lambda s: (-s.score, s.role_id)):
         for company_id in role_companies.get(role.role_id, ()):
-            if company_id in best:
-                best[company_id].role_ids.append(role.role_id)
-            else:
-                best[company_id] = CompanyScore(company_id, role.score, role.role_id, [role.role_id])
-    return sorted(best.values(), key=lambda c: (-c.score, -len(c.role_ids), c.company_id))
+            roles.setdefault(company_id, []).append(role)
+    ranked = []
+    for company_id, theirs in roles.items():
+        asked: dict[str, int] = {}
+        for role in theirs:
+            for slug in role.matched_skills:
+                asked[slug] = asked.get(slug, 0) + 1
+        skills = sorted(asked, key=lambda slug: (-asked[slug], slug))
+        ranked.append(CompanyScore(company_id, theirs[0].score, theirs[0].role_id, [r.role_id for r in theirs], skills))
+    scores = {c.company_id: [r.score for r in roles[c.company_id]] for c in ranked}
+    return sorted(ranked, key=lambda c: ([-v for v in scores[c.company_id][:3]], c.company_id))
 
 
 # --- the match vector (candidate retrieval) ------------------------------------------------------
-def role_match_vector(embedding: Sequence[float], skill_weights: Mapping[int, int], seniority: str) -> list[float]:
+def skill_position(slot: int) -> int:
+    """Where a skill's slot lands in the vector: slots past SKILL_SLOTS share positions (slot mod
+    SKILL_SLOTS). Slots are given in catalog order, which groups skills by category, so skills sharing
+    a position are far apart in the taxonomy (a frontend skill with a maths one); the exact score
+    separates them again."""
+    return slot % SKILL_SLOTS
+
+
+def role_match_vector(embedding: Sequence[float], skill_weights: Mapping[int, int], seniority: str,
+                      discipline: str = "") -> list[float]:
     """A role's retrieval vector: its (unit) embedding × TEXT_SCALE, its skill weights as shares of the
-    total × SKILL_SCALE (slot → share; slots ≥ SKILL_SLOTS are left out), SENIORITY_SCALE in its
-    seniority's slot, and a last slot that brings every role vector to length MATCH_NORM."""
+    total × SKILL_SCALE (by `skill_position`), SENIORITY_SCALE in its seniority's slot, DISCIPLINE_SCALE
+    in its discipline's slot, and a last slot that brings every role vector to length MATCH_NORM."""
     if len(embedding) != EMBEDDING_DIM:
         raise ValueError(f"expected a {EMBEDDING_DIM}-dim embedding, got {len(embedding)}")
     text = [float(v) for v in embedding]
     norm = sum(v * v for v in text) ** 0.5 or 1.0
     vector = [TEXT_SCALE * v / norm for v in text]
     skills = [0.0] * SKILL_SLOTS
-    total = sum(weight for slot, weight in skill_weights.items() if 0 <= slot < SKILL_SLOTS)
+    total = sum(weight for slot, weight in skill_weights.items() if slot >= 0)
     for slot, weight in skill_weights.items():
-        if 0 <= slot < SKILL_SLOTS and total:
-            skills[slot] = SKILL_SCALE * weight / total
+        if slot >= 0 and total:
+            skills[skill_position(slot)] += SKILL_SCALE * weight / total
     levels = [0.0] * SENIORITY_SLOTS
     if seniority in SENIORITIES:
         levels[SENIORITIES.index(seniority)] = SENIORITY_SCALE
-    vector += skills + levels
+    fields = [0.0] * DISCIPLINE_SLOTS
+    field_slot = disc.slot(discipline)
+    if field_slot is not None:
+        fields[field_slot] = DISCIPLINE_SCALE
+    vector += skills + levels + fields
     pad = max(0.0, MATCH_NORM**2 - sum(v * v for v in vector)) ** 0.5
     return [*vector, pad]
 
@@ -332,16 +491,17 @@ def resume_query_vector(
     """The vector whose inner product with `role_match_vector` ranks roles as the score does.
 
     Embedding part: the rescaled semantic term (up to a constant). Skill slots: the evidence, so the
-    product is W_SKILLS × the weighted overlap, exactly. Seniority slots: the additive equivalent of
-    that seniority's factor (and cap) for this resume. The padding slot is 0. Left out: the clipping
-    of the semantic term and the factor's multiplicative shape, which is why the selector fetches
-    more candidates than it shows and scores them exactly.
+    product is W_SKILLS × the weighted overlap, exactly (unless two of the skills share a position).
+    Seniority and discipline slots: the additive equivalent of that level's and that field's factor
+    (and cap) for this resume. The padding slot is 0. Left out: the clipping of the semantic term and
+    the factors' multiplicative shape, which is why the selector fetches more candidates than it
+    shows and scores them exactly.
     """
     vector = [float(v) for v in embedding]  # × W_SEMANTIC / (HIGH - LOW) / TEXT_SCALE = × 1
     skills = [0.0] * SKILL_SLOTS
     for slot, evidence in skill_evidence.items():
-        if 0 <= slot < SKILL_SLOTS:
-            skills[slot] = QUERY_SKILL_FACTOR * min(1.0, float(evidence))
+        if slot >= 0:
+            skills[skill_position(slot)] += QUERY_SKILL_FACTOR * min(1.0, float(evidence))
     return vector + skills + query_tail(profile)
 
 
@@ -350,12 +510,20 @@ QUERY_SKILL_FACTOR = W_SKILLS / SKILL_SCALE
 
 
 def query_tail(profile: ResumeProfile) -> list[float]:
-    """The query vector after the skill slots: each seniority's additive term, then the padding slot (0)."""
+    """The query vector after the skill slots: each seniority's additive term, each discipline's, then
+    the padding slot (0)."""
+    # f × linear ≈ linear + (f - 1) × top for the roles near the top (linear ≈ top): calibrated per
+    # resume, because the discipline factor spans 0.3-1 and a fixed `top` misplaced whole disciplines.
+    top = min(0.9, max(0.2, profile.top_linear or TYPICAL_TOP_LINEAR))
     levels = [0.0] * SENIORITY_SLOTS
     for i, seniority in enumerate(SENIORITIES):
         factor, cap, _ = evidence_factor(seniority, profile)
-        expected = TYPICAL_TOP_LINEAR * factor
+        expected = top * factor
         if cap is not None:
             expected = min(expected, cap / 100)
-        levels[i] = (expected - TYPICAL_TOP_LINEAR) / SENIORITY_SCALE
-    return [*levels, 0.0]
+        levels[i] = (expected - top) / SENIORITY_SCALE
+    fields = [0.0] * DISCIPLINE_SLOTS
+    for i, slug in enumerate(disc.SLUGS):
+        factor, _ = discipline_fit(profile, slug)
+        fields[i] = (top * factor - top) / DISCIPLINE_SCALE
+    return [*levels, *fields, 0.0]

@@ -3,6 +3,7 @@
 from django.db import models
 from pgvector.django import HalfVectorField, HnswIndex, VectorField
 
+from ml import disciplines
 from ml.embeddings import EMBEDDING_DIM
 from ml.matching import MATCH_DIM
 
@@ -49,7 +50,10 @@ class JobRole(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200)
-    family = models.CharField(max_length=40, blank=True)
+    family = models.CharField(
+        max_length=40, blank=True, verbose_name="discipline",
+        help_text="The role's discipline (ml.disciplines); inferred from its text and skills when left empty.",
+    )
     description = models.TextField()
     seniority = models.CharField(max_length=10, choices=Seniority.choices, default=Seniority.MID)
     company = models.ForeignKey(
@@ -101,6 +105,10 @@ class JobRole(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def discipline_label(self) -> str:
+        return disciplines.label(self.family)
+
 
 class RoleSkill(models.Model):
     role = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="role_skills")
@@ -135,3 +143,36 @@ class InterviewFlowStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FreeTerm(models.Model):
+    """A skill-like term seen in resumes or pasted postings that the taxonomy does not know.
+
+    Only the term and counts are kept (never who wrote it); staff promote real skills into the taxonomy
+    (a new skill, or a synonym of one) or dismiss the term."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PROMOTED = "promoted", "Promoted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    key = models.CharField(max_length=80, unique=True, help_text="Lower case, spaces and hyphens dropped.")
+    term = models.CharField(max_length=80)
+    resume_count = models.PositiveIntegerField(default=0)
+    posting_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    skill = models.ForeignKey("roadmap.Skill", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="free_terms", help_text="The skill it was promoted into.")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-posting_count", "-resume_count", "key"]
+        indexes = [models.Index(fields=["status", "-posting_count", "-resume_count"], name="freeterm_queue")]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def seen(self) -> int:
+        return self.resume_count + self.posting_count

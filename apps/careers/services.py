@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from apps.careers import selectors
 from apps.careers.models import Company, JobRole, RoleSkill
 from apps.core.exceptions import ApplicationError
 from apps.roadmap.models import Skill
-from ml import matching
+from ml import disciplines, matching
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,33 @@ def role_embedding_refresh(*, role_id: int, force: bool = False) -> bool:
         role.embedding = get_encoder().encode([text])[0].tolist()
         role.embedded_text_hash = digest
         role.save(update_fields=["embedding", "embedded_text_hash"])
+    role_discipline_infer(role=role)
     role_match_vectors_refresh(role_ids=[role.pk])  # also when only weights changed (same text)
+    resume_scores_refresh_later(role_ids=[role.pk])
     return changed
+
+
+def role_discipline_infer(*, role: JobRole) -> str:
+    """A role with no discipline (a staff posting) gets the one its text and skills are closest to."""
+    if role.family or role.embedding is None:
+        return role.family
+    skills = dict(RoleSkill.objects.filter(role=role).values_list("skill__slug", "weight"))
+    rows = [row for row in selectors.catalog_roles_near(embedding=list(role.embedding)) if row[0] != role.pk]
+    values = selectors.discipline_affinities(embedding=None, skills={s: 1.0 for s in skills}, roles=rows)
+    best = disciplines.best_discipline(values)
+    if best:
+        role.family = best
+        JobRole.objects.filter(pk=role.pk).update(family=best)
+    return best
+
+
+def resume_scores_refresh_later(*, role_ids: Iterable[int] | None = None) -> None:
+    """After commit, refresh every resume's stored role scores (for these roles, or all when None)."""
+    from apps.careers.signals import roles_changed
+
+    ids = None if role_ids is None else sorted(set(role_ids))
+    # apps/resumes/receivers.py queues the refresh (resumes sits above careers: careers never imports it)
+    transaction.on_commit(lambda: roles_changed.send(sender=JobRole, role_ids=ids), robust=True)
 
 
 def roles_embed_missing(*, batch_size: int = 64) -> int:
@@ -66,8 +92,12 @@ def roles_embed_missing(*, batch_size: int = 64) -> int:
             role.embedding = vector.tolist()
             role.embedded_text_hash = digest
         JobRole.objects.bulk_update([role for role, _, _ in chunk], ["embedding", "embedded_text_hash"])
+    for role, _, _ in pending:
+        if not role.family:
+            role_discipline_infer(role=role)
     stale = JobRole.objects.filter(Q(is_posting=False) | Q(match_vector=None)).values_list("pk", flat=True)
     role_match_vectors_refresh(role_ids={role.pk for role, _, _ in pending} | set(stale))
+    resume_scores_refresh_later()  # the catalog changed: every resume's stored scores and disciplines
     return len(pending)
 
 
@@ -78,33 +108,30 @@ def role_embedding_refresh_later(*, role_id: int) -> None:
     transaction.on_commit(lambda: role_embed_task.delay(role_id))
 
 
+MAX_SKILL_SLOTS = 4096  # slot ids; ml.matching.skill_position folds them into SKILL_SLOTS positions
+
+
 def skill_vector_slots() -> dict[int, int]:
-    """Skill id → its slot in the match vectors. A skill without one gets the next never-used slot;
-    once all `SKILL_SLOTS` have been used, freed slots are reused and every role vector is rebuilt
-    (a freed slot may still hold a deleted skill's share). Skills beyond capacity get none: they
-    still count in the exact score, only not in candidate retrieval (logged)."""
+    """Skill id → its slot (a stable id; `ml.matching.skill_position` places it in the match vectors).
+    A skill without one gets the next never-used slot, in catalog order, so skills that share a
+    position are far apart in the taxonomy."""
     for _attempt in range(3):
-        rows = list(Skill.objects.order_by("id").values_list("id", "vector_slot"))
+        rows = list(Skill.objects.order_by("category__order", "order", "id").values_list("id", "vector_slot"))
         slots = {skill_id: slot for skill_id, slot in rows if slot is not None}
         missing = [skill_id for skill_id, slot in rows if slot is None]
         if not missing:
             return slots
-        used = set(slots.values())
-        fresh = list(range(max(used, default=-1) + 1, matching.SKILL_SLOTS))
-        reused = [slot for slot in range(matching.SKILL_SLOTS) if slot not in used and slot not in fresh]
-        free = fresh + reused
-        if len(missing) > len(free):
-            logger.warning("%d skills have no match-vector slot (SKILL_SLOTS=%d): they are left out of "
-                           "candidate retrieval", len(missing) - len(free), matching.SKILL_SLOTS)
-        assigned = dict(zip(missing, free, strict=False))
+        start = max(slots.values(), default=-1) + 1
+        if start + len(missing) > MAX_SKILL_SLOTS:
+            logger.warning("%d skills have no match-vector slot: they are left out of candidate retrieval",
+                           start + len(missing) - MAX_SKILL_SLOTS)
+        assigned = dict(zip(missing, range(start, MAX_SKILL_SLOTS), strict=False))
         try:
             with transaction.atomic():
                 for skill_id, slot in assigned.items():
                     Skill.objects.filter(pk=skill_id, vector_slot=None).update(vector_slot=slot)
         except IntegrityError:  # another process assigned the same slot first: read again
             continue
-        if any(slot in reused for slot in assigned.values()):
-            transaction.on_commit(lambda: role_match_vectors_refresh())
         return {**slots, **assigned}
     raise RuntimeError("could not assign match-vector slots to skills")
 
@@ -119,7 +146,7 @@ def role_match_vectors_refresh(*, role_ids: Iterable[int] | None = None, batch_s
     done = 0
     ids = list(roles.values_list("id", flat=True))
     for start in range(0, len(ids), batch_size):
-        batch = list(JobRole.objects.filter(pk__in=ids[start : start + batch_size]).only("id", "embedding", "seniority"))
+        batch = list(JobRole.objects.filter(pk__in=ids[start : start + batch_size]).only("id", "embedding", "seniority", "family"))
         weights: dict[int, dict[int, int]] = {}
         for role_id, skill_id, weight in RoleSkill.objects.filter(role_id__in=[r.pk for r in batch]).values_list(
             "role_id", "skill_id", "weight"
@@ -127,7 +154,8 @@ def role_match_vectors_refresh(*, role_ids: Iterable[int] | None = None, batch_s
             if skill_id in slots:
                 weights.setdefault(role_id, {})[slots[skill_id]] = weight
         for role in batch:
-            role.match_vector = matching.role_match_vector(role.embedding, weights.get(role.pk, {}), role.seniority)  # type: ignore[arg-type]  # embedded first
+            role.match_vector = matching.role_match_vector(role.embedding, weights.get(role.pk, {}), role.seniority,  # type: ignore[arg-type]  # embedded first
+                                                           role.family)
         JobRole.objects.bulk_update(batch, ["match_vector"])
         done += len(batch)
     return done
@@ -136,6 +164,15 @@ def role_match_vectors_refresh(*, role_ids: Iterable[int] | None = None, batch_s
 # --- staff write actions (keyword-only, atomic, full_clean, return the row) -----------------------
 ROLE_FIELDS = {"title", "description", "seniority", "company", "family", "salary_min", "salary_max",
                "salary_currency", "salary_period", "salary_region", "is_posting", "source_url", "interview_rounds"}
+
+
+def _discipline(fields: dict[str, object]) -> None:
+    """A role's discipline, spelled as ml.disciplines knows it ('' leaves it to be inferred)."""
+    if "family" in fields and fields["family"] is not None:
+        given = str(fields["family"]).strip()
+        fields["family"] = disciplines.normalise(given)
+        if given and not fields["family"]:
+            raise ApplicationError("Unknown discipline.", errors={"family": [f"One of {', '.join(disciplines.SLUGS)}."]})
 
 
 def _unique_slug(model: type[Company] | type[JobRole], text: str, max_length: int) -> str:
@@ -185,6 +222,7 @@ def role_create(*, title: str, description: str, skills: Mapping[str, int] | lis
     unknown = set(fields) - ROLE_FIELDS
     if unknown:
         raise TypeError(f"role_create got unexpected fields: {sorted(unknown)}")
+    _discipline(fields)
     company = fields.get("company")
     slug_text = f"{title} {company.name}" if isinstance(company, Company) and fields.get("is_posting") else title
     role = JobRole(slug=_unique_slug(JobRole, slug_text, 120), title=title.strip(), description=description.strip(),
@@ -201,6 +239,7 @@ def role_update(*, role: JobRole, skills: Mapping[str, int] | list[str] | None =
     unknown = set(fields) - ROLE_FIELDS
     if unknown:
         raise TypeError(f"role_update got unexpected fields: {sorted(unknown)}")
+    _discipline(fields)
     for name, value in fields.items():
         setattr(role, name, value.strip() if isinstance(value, str) and name in {"title", "description"} else value)
     role.full_clean()
@@ -215,4 +254,4 @@ def role_update(*, role: JobRole, skills: Mapping[str, int] | list[str] | None =
 
 @transaction.atomic
 def role_delete(*, role: JobRole) -> None:
-    role.delete()
+    role.delete()  # its stored resume scores go with it (cascade)

@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from apps.careers import selectors, services
-from apps.careers.models import Company, JobRole
+from apps.careers.free_terms import free_term_dismiss, free_term_list, free_term_promote
+from apps.careers.models import Company, FreeTerm, JobRole
 from apps.core.exceptions import ApplicationError, NotFound
 from apps.core.permissions import staff_page
-from apps.roadmap.models import Skill
+from apps.roadmap.models import Skill, SkillCategory
 from apps.roadmap.selectors import skill_matcher
 from ml.matching import posting_skill_weights
 
@@ -92,3 +93,40 @@ def posting_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Added the posting “{role.title}” with {len(skills)} skills.")
                 return redirect("careers:role", role_id=role.pk)
     return render(request, "careers/posting_form.html", {"form": form})
+
+
+class PromoteForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=Skill.objects.order_by("name"), required=False,
+                                   label="Add as a synonym of", empty_label="(a new skill)")
+    name = forms.CharField(max_length=120, required=False, label="or a new skill named")
+    category = forms.ModelChoiceField(queryset=SkillCategory.objects.order_by("order"), required=False,
+                                      label="in the category")
+
+
+@staff_page
+def free_terms(request: HttpRequest) -> HttpResponse:
+    """Staff: skill-like terms the taxonomy lacks, most seen first; promote or dismiss each."""
+    if request.method == "POST":
+        term = FreeTerm.objects.filter(pk=request.POST.get("term") or 0).first()
+        if term is None:
+            raise Http404
+        try:
+            if request.POST.get("action") == "dismiss":
+                free_term_dismiss(term=term)
+                messages.success(request, f"Dismissed “{term.term}”.")
+            else:
+                form = PromoteForm(request.POST)
+                if not form.is_valid():
+                    raise ApplicationError("Pick a skill, or a name and a category.")
+                data = form.cleaned_data
+                skill = free_term_promote(term=term, skill=data["skill"], name=data["name"], category=data["category"])
+                messages.success(request, f"“{term.term}” now counts as {skill.name}.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("careers:free_terms")
+    page = Paginator(free_term_list(), 50).get_page(request.GET.get("page"))
+    # The choices once for every row's form (a ModelChoiceField would query them per row).
+    skills = list(Skill.objects.order_by("name").values_list("pk", "name"))
+    categories = list(SkillCategory.objects.order_by("order").values_list("pk", "name"))
+    return render(request, "careers/free_terms.html", {"page": page, "form": PromoteForm(), "skill_choices": skills,
+                                                       "category_choices": categories})

@@ -33,6 +33,7 @@ from apps.roadmap.models import (
     Track,
 )
 from apps.roadmap.signals import catalog_loaded
+from ml.disciplines import normalise as normalise_discipline
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +110,24 @@ def load_skills(report: LoadReport, data_dir: Path) -> dict[str, Skill]:
     for order, cat in enumerate(data["categories"]):
         categories[cat["slug"]] = _upsert(SkillCategory, report, "skill categories", {"slug": cat["slug"]},
                                           {"name": cat["name"], "order": order})
+    promoted = _promoted_terms()  # staff promoted these free terms: the files do not list them yet
     for order, item in enumerate(data["skills"]):
+        synonyms = [*item.get("synonyms", []), *item.get("abbreviations", [])]
+        synonyms += [t for t in promoted.get(item["slug"], []) if t.lower() not in {s.lower() for s in synonyms}]
         _upsert(Skill, report, "skills", {"slug": item["slug"]}, {
-            "name": item["name"], "category": categories[item["category"]],
-            "synonyms": item.get("synonyms", []), "order": order,
+            "name": item["name"], "category": categories[item["category"]], "synonyms": synonyms, "order": order,
         })
     return {s.slug: s for s in Skill.objects.select_related("category")}
+
+
+def _promoted_terms() -> dict[str, list[str]]:
+    from apps.careers.models import FreeTerm
+
+    promoted: dict[str, list[str]] = {}
+    for slug, term in FreeTerm.objects.filter(status=FreeTerm.Status.PROMOTED, skill__isnull=False).values_list(
+            "skill__slug", "term"):
+        promoted.setdefault(slug, []).append(term)
+    return promoted
 
 
 def load_track(path: Path, report: LoadReport, skills: dict[str, Skill], order: int) -> Track:
@@ -201,8 +214,11 @@ def load_companies_and_roles(report: LoadReport, data_dir: Path, skills: dict[st
         rounds = item.get("interview_rounds") or []
         if set(rounds) - valid_rounds:
             raise ApplicationError(f"role {item['slug']}: unknown round(s) {sorted(set(rounds) - valid_rounds)}")
+        discipline = normalise_discipline(item.get("family") or "")
+        if item.get("family") and not discipline:
+            raise ApplicationError(f"role {item['slug']}: unknown discipline {item['family']!r}")
         role = _upsert(JobRole, report, "roles", {"slug": item["slug"]}, {
-            "title": item["title"], "family": item.get("family") or "", "description": item["description"],
+            "title": item["title"], "family": discipline, "description": item["description"],
             "seniority": item.get("seniority", "mid"), "salary_min": salary.get("min"), "salary_max": salary.get("max"),
             "salary_currency": salary.get("currency", ""), "salary_period": salary.get("period", "year") if salary else "",
             "salary_region": salary.get("region", ""), "interview_rounds": rounds, "sources": item.get("sources") or [],

@@ -50,21 +50,20 @@ class RoleReadiness:
 
 
 def resume_fit_for(*, user: User, role: JobRole) -> int | None:
+    """The role's score for the learner's latest processed resume: the row stored when the resume was
+    processed (refreshed when roles change); a role added since is scored alone, with no vector search."""
+    from apps.resumes.models import ResumeRoleScore
+
     resume = Resume.objects.filter(user=user, status=Resume.Status.READY).order_by("-processed_at", "-id").first()
     if resume is None:
         return None
-    for match in resume.top_matches or []:
-        if match.get("role") == role.pk:
-            return int(match["score"])
-    try:  # not among the snapshot's best roles: score it now (a fixed number of queries)
-        from apps.resumes.selectors import resume_matches
+    stored = ResumeRoleScore.objects.filter(resume=resume, role=role).values_list("score", flat=True).first()
+    if stored is not None:
+        return int(stored)
+    from apps.resumes.scores import resume_role_score
 
-        for match in resume_matches(resume=resume, k=100, explain=False):
-            if match.role.pk == role.pk:
-                return int(match.score.score)
-    except Exception:  # a resume problem must not take the dashboard down
-        logger.exception("resume fit failed", extra={"resume_id": resume.pk, "role_id": role.pk})
-    return 0
+    score = resume_role_score(resume=resume, role=role)
+    return score.score if score is not None else 0
 
 
 def readiness_for(*, user: User, role: JobRole | catalog.RoleInfo | int) -> RoleReadiness | None:

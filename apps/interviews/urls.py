@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.interviews import dispute_views, review_views, views
+from apps.interviews import dispute_views, posting_interview, review_views, views
 
 app_name = "interviews"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("disputes/staff/questions/<int:question_id>/", dispute_views.staff_question_disputes,
          name="staff_question_disputes"),
     path("disputes/staff/<int:dispute_id>/resolve/", dispute_views.staff_dispute_resolve, name="staff_dispute_resolve"),
+    path("from-posting/<int:comparison_id>/", posting_interview.comparison_interview, name="from_posting"),
     path("review/", review_views.review_page, name="review"),
     path("review/<int:item_id>/answer/", review_views.review_answer, name="review_answer"),
     path("review/attempts/<int:attempt_id>/", review_views.review_attempt_status, name="review_attempt"),

@@ -48,6 +48,12 @@ class Resume(models.Model):
     )
     years_experience = models.FloatField(default=0)
     has_experience = models.BooleanField(default=False)
+    disciplines = models.JSONField(
+        default=dict, blank=True, help_text="Discipline → affinity (the resume's own field 1.0), from the catalog's roles.",
+    )
+    top_linear = models.FloatField(
+        default=0.6, help_text="0.45 semantic + 0.55 skills of its best catalog role: calibrates the match query.",
+    )
     skills = models.ManyToManyField("roadmap.Skill", through="ResumeSkill", related_name="resumes", blank=True)
     embedding = VectorField(
         dimensions=EMBEDDING_DIM, null=True, blank=True, editable=False,
@@ -105,3 +111,44 @@ class ResumeChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resume_id}#{self.order}"
+
+
+class ResumeRoleScore(models.Model):
+    """A role's score for a resume with its parts, stored when the resume is processed and refreshed when
+    roles change, so readiness and role pages read it instead of matching in a web request."""
+
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="role_scores")
+    role = models.ForeignKey("careers.JobRole", on_delete=models.CASCADE, related_name="resume_scores")
+    score = models.PositiveSmallIntegerField()
+    semantic = models.FloatField()
+    skills = models.FloatField(help_text="Weighted share of the role's skills the resume shows, 0-1.")
+    seniority = models.FloatField(help_text="Seniority fit multiplier.")
+    discipline = models.FloatField(default=1.0, help_text="Discipline fit multiplier.")
+    matched_skills = models.JSONField(default=list, blank=True)
+    missing_skills = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resume", "role"], name="resumerolescore_unique")]
+        indexes = [models.Index(fields=["resume", "-score"], name="resumerolescore_best")]
+
+    def __str__(self) -> str:
+        return f"{self.resume_id}:{self.role_id}={self.score}"
+
+
+class PostingComparison(models.Model):
+    """A job posting a learner pasted and compared with one of their resumes. Private to the learner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posting_comparisons")
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="comparisons")
+    title = models.CharField(max_length=200, blank=True)
+    posting = models.TextField()
+    result = models.JSONField(default=dict, help_text="The comparison as the API returns it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="comparison_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.title or 'posting'} ({self.user_id})"

@@ -60,10 +60,13 @@ def resume_skills(*, resume: Resume) -> list[Skill]:
                 .order_by("-resume_skills__evidence", "-resume_skills__mentions", "name"))
 
 
-def resume_profile(*, resume: Resume) -> matching.ResumeProfile:
-    skills = dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence"))
+def resume_profile(*, resume: Resume, skills: dict[str, float] | None = None) -> matching.ResumeProfile:
+    """What scoring needs to know about the resume (its skills read unless given)."""
+    if skills is None:
+        skills = dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence"))
     return matching.ResumeProfile(skills=skills, years_experience=resume.years_experience,
-                                  has_experience=resume.has_experience)
+                                  has_experience=resume.has_experience, disciplines=resume.disciplines or {},
+                                  top_linear=resume.top_linear)
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,12 @@ def _query_ctes(*, ef_search: int) -> str:
             SELECT set_config('hnsw.ef_search', '{int(ef_search)}', true),
                    res.embedding AS embedding,
                    res.embedding::halfvec({matching.EMBEDDING_DIM})
-                   || (SELECT array_agg(least(coalesce(mine.evidence, 0), 1) * %(skill_factor)s ORDER BY slot)
+                   || (SELECT array_agg(coalesce(pos.evidence, 0) * %(skill_factor)s ORDER BY slot)
                          FROM generate_series(0, {matching.SKILL_SLOTS - 1}) AS slot
-                         LEFT JOIN mine ON mine.vector_slot = slot)::real[]::halfvec
+                         LEFT JOIN (SELECT mine.vector_slot %% {matching.SKILL_SLOTS} AS position,
+                                           sum(least(mine.evidence, 1)) AS evidence
+                                      FROM mine WHERE mine.vector_slot IS NOT NULL GROUP BY 1) pos
+                           ON pos.position = slot)::real[]::halfvec
                    || %(tail)s::halfvec AS v,
                    (SELECT json_object_agg(slug, evidence) FROM mine)::text AS skills
             FROM {resume_table} res WHERE res.id = %(resume)s
@@ -124,8 +130,7 @@ def _query_ctes(*, ef_search: int) -> str:
 
 
 def _query_params(resume: Resume) -> dict[str, object]:
-    tail = matching.query_tail(matching.ResumeProfile(skills={}, years_experience=resume.years_experience,
-                                                      has_experience=resume.has_experience))
+    tail = matching.query_tail(resume_profile(resume=resume, skills={}))
     return {"resume": resume.pk, "tail": _halfvec_literal(tail), "skill_factor": matching.QUERY_SKILL_FACTOR}
 
 
@@ -169,7 +174,7 @@ def candidate_sql(*, candidates: int = CANDIDATES, ef_search: int = EF_SEARCH, e
             GROUP BY h.jobrole_id
         )
         SELECT r.id, r.seniority, 1 - (r.embedding <=> q.embedding), weights.slugs, weights.weights,
-               hiring.companies, r.company_id, q.skills
+               hiring.companies, r.company_id, q.skills, r.family
         FROM q, hit JOIN {role_table} r ON r.id = hit.id
         LEFT JOIN weights ON weights.role_id = r.id
         LEFT JOIN hiring ON hiring.role_id = r.id
@@ -186,8 +191,7 @@ def resume_match_inputs(*, resume: Resume) -> tuple[matching.ResumeProfile, dict
             {"resume": resume.pk},
         )
         rows = cursor.fetchall()
-    profile = matching.ResumeProfile(skills={slug: evidence for slug, _, evidence in rows},
-                                     years_experience=resume.years_experience, has_experience=resume.has_experience)
+    profile = resume_profile(resume=resume, skills={slug: evidence for slug, _, evidence in rows})
     return profile, {slot: evidence for _, slot, evidence in rows if slot is not None}
 
 
@@ -200,9 +204,10 @@ def role_candidates(*, resume: Resume, candidates: int = CANDIDATES, ef_search: 
         cursor.execute(candidate_sql(candidates=candidates, ef_search=ef_search, exact=exact), _query_params(resume))
         rows = cursor.fetchall()
     roles, companies = [], {}
-    for role_id, seniority, similarity, slugs, weights, hiring, posting_company, _ in rows:
+    for role_id, seniority, similarity, slugs, weights, hiring, posting_company, _, family in rows:
         roles.append(matching.RoleCandidate(role_id=role_id, seniority=seniority, similarity=similarity,
-                                            skills=dict(zip(slugs or (), weights or (), strict=True))))
+                                            skills=dict(zip(slugs or (), weights or (), strict=True)),
+                                            discipline=family))
         linked = list(hiring or [])
         if posting_company and posting_company not in linked:
             linked.insert(0, posting_company)
@@ -288,9 +293,23 @@ class RoleMatch:
 
 
 @dataclass
+class CompanyFit:
+    """A company's fit: its best roles for the resume (with their scores) and the resume's skills they ask for."""
+
+    company: CompanyRef
+    score: matching.CompanyScore
+    roles: list[tuple[RoleRef, int]]
+    skills: list[SkillRef]
+
+
+COMPANY_ROLES_SHOWN = 3
+COMPANY_SKILLS_SHOWN = 5
+
+
+@dataclass
 class MatchResult:
     roles: list[RoleMatch]
-    companies: list[tuple[CompanyRef, matching.CompanyScore]]
+    companies: list[CompanyFit]
 
 
 def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, exact: bool = False,
@@ -302,17 +321,18 @@ def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, ex
     """
     found = role_candidates(resume=resume, candidates=max(candidates, k + CANDIDATE_MARGIN),
                             ef_search=ef_search, exact=exact)
-    profile = matching.ResumeProfile(skills=found.resume_skills, years_experience=resume.years_experience,
-                                     has_experience=resume.has_experience)
+    profile = resume_profile(resume=resume, skills=found.resume_skills)
     all_scores = matching.rank_roles(profile, found.roles, k=len(found.roles))
     top = all_scores[:k]
     company_scores = matching.rank_companies(all_scores, found.companies)[:companies] if companies else []
     missing = sorted({slug for s in top for slug in s.missing_skills}) if explain else []
     shown = sorted({slug for s in top for slug in s.matched_skills} | set(missing)) if explain else []
+    company_roles = {rid for c in company_scores for rid in c.role_ids[:COMPANY_ROLES_SHOWN]}
+    company_skills = {slug for c in company_scores for slug in c.skills[:COMPANY_SKILLS_SHOWN]}
     with _prepared_cursor() as cursor:
         cursor.execute(explanation_sql(), {
-            "roles": [s.role_id for s in top], "skills": shown, "missing": missing,
-            "companies": [c.company_id for c in company_scores], "levels": list(LEVELS),
+            "roles": sorted({s.role_id for s in top} | company_roles), "skills": sorted(set(shown) | company_skills),
+            "missing": missing, "companies": [c.company_id for c in company_scores], "levels": list(LEVELS),
             "topics": TOPICS_PER_GAP + 2, "projects": PROJECTS_PER_GAP,
         })
         role_rows, skill_rows, topic_rows, project_rows, company_rows = cursor.fetchone()
@@ -324,7 +344,14 @@ def resume_match_result(*, resume: Resume, k: int = 10, explain: bool = True, ex
     matches = [RoleMatch(role=roles[s.role_id], score=s) for s in top if s.role_id in roles]
     if explain:
         _explain(matches, found, skill_rows or [], topic_rows or [], project_rows or [])
-    ranked_companies = [(company_by_id[c.company_id], c) for c in company_scores if c.company_id in company_by_id]
+    skills = {slug: SkillRef(skill_id, slug, name) for skill_id, slug, name in skill_rows or []}
+    score_of = {s.role_id: s.score for s in all_scores}
+    ranked_companies = [
+        CompanyFit(company=company_by_id[c.company_id], score=c,
+                   roles=[(roles[rid], score_of[rid]) for rid in c.role_ids[:COMPANY_ROLES_SHOWN] if rid in roles],
+                   skills=[skills[slug] for slug in c.skills[:COMPANY_SKILLS_SHOWN] if slug in skills])
+        for c in company_scores if c.company_id in company_by_id
+    ]
     return MatchResult(roles=matches, companies=ranked_companies)
 
 
@@ -375,8 +402,8 @@ def explanation_sql() -> str:
 
 
 def _explain(matches: list[RoleMatch], candidates: Candidates, skill_rows: list, topic_rows: list,
-             project_rows: list) -> None:
-    weights = {c.role_id: c.skills for c in candidates.roles}
+             project_rows: list, weights: dict[str, int] | None = None) -> None:
+    role_weights_by_id = {c.role_id: c.skills for c in candidates.roles}
     skills = {slug: SkillRef(skill_id, slug, name) for skill_id, slug, name in skill_rows}
     topics: dict[str, list[GapTopic]] = {}
     for slug, *topic in topic_rows:
@@ -388,12 +415,27 @@ def _explain(matches: list[RoleMatch], candidates: Candidates, skill_rows: list,
         projects.setdefault(slug, []).append(GapProject(*project))
     for match in matches:
         match.matched = [skills[s] for s in match.score.matched_skills if s in skills]
-        role_weights = weights.get(match.role.pk, {})
+        role_weights = weights if weights is not None else role_weights_by_id.get(match.role.pk, {})
         match.gaps = [
             SkillGap(skill=skills[s], weight=role_weights.get(s, 1), topics=topics.get(s, []),
                      projects=projects.get(s, []))
             for s in match.score.missing_skills if s in skills
         ]
+
+
+def skill_gaps(*, missing: dict[str, int]) -> list[SkillGap]:
+    """Missing skills (slug → weight, heaviest first) with the topics and projects that teach them (one statement)."""
+    slugs = sorted(missing)
+    with _prepared_cursor() as cursor:
+        cursor.execute(explanation_sql(), {
+            "roles": [], "skills": slugs, "missing": slugs, "companies": [], "levels": list(LEVELS),
+            "topics": TOPICS_PER_GAP + 2, "projects": PROJECTS_PER_GAP,
+        })
+        _, skill_rows, topic_rows, project_rows, _ = cursor.fetchone()
+    match = RoleMatch(role=None, score=matching.RoleScore(0, 0, 0, 0, 1, [], list(missing)))  # type: ignore[arg-type]
+    _explain([match], Candidates(roles=[], companies={}, resume_skills={}), skill_rows or [], topic_rows or [],
+             project_rows or [], weights=missing)
+    return match.gaps
 
 
 def resume_interview_skills(resume: Resume, role: JobRole | None = None) -> list[str]:

@@ -20,7 +20,7 @@ from apps.core.exceptions import ApplicationError, PayloadTooLarge, UnsupportedM
 from apps.resumes import selectors
 from apps.resumes.models import Resume, ResumeChunk, ResumeSkill
 from apps.roadmap.models import Skill
-from ml import matching, resume_text
+from ml import experience, matching, resume_text
 from ml.resume_text import ArchiveTooLarge, ResumeTextError, UnsupportedFileType
 
 logger = logging.getLogger(__name__)
@@ -160,10 +160,12 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
         # Resume text is data: lines talking to "the AI screener" are kept for display, never matched.
         clean, flagged = resume_text.without_screener_instructions(text)
         sections = resume_text.split_sections(clean)
-        evidence = resume_text.experience_evidence(sections, today=today or timezone.now().date())
+        matcher = selectors.skill_matcher()
+        # Years in the field only: a bookshop job before a bootcamp is not experience for a tech posting.
+        evidence = experience.experience_evidence(sections, matcher, today=today or timezone.now().date())
 
         _set_step(resume, Resume.Step.SKILLS)
-        found = selectors.skill_matcher().find_in_sections((s.name, s.text) for s in sections)
+        found = matcher.find_in_sections((s.name, s.text) for s in sections)
         skill_ids = dict(Skill.objects.filter(slug__in=found).values_list("slug", "id"))
 
         _set_step(resume, Resume.Step.EMBEDDING)
@@ -200,6 +202,11 @@ def resume_process(*, resume_id: int, today: date | None = None) -> Resume | Non
                                        "has_experience", "embedding", "error"])
 
         _set_step(resume, Resume.Step.MATCHING)
+        from apps.careers.free_terms import free_terms_record
+        from apps.resumes.scores import resume_role_scores_store
+
+        free_terms_record(text=clean, source="resume")
+        resume_role_scores_store(resume=resume)  # also its disciplines, which the matching below uses
         best = selectors.resume_matches(resume=resume, k=5, explain=False)
         resume.top_matches = [{"role": m.role.pk, "title": m.role.title, "score": m.score.score} for m in best]
         resume.status, resume.step, resume.processed_at = Resume.Status.READY, Resume.Step.READY, timezone.now()

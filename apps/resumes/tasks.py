@@ -16,3 +16,11 @@ def resume_process_task(resume_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def resumes_requeue_stuck_task() -> int:
     return services.resumes_requeue_stuck()
+
+
+@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1900)
+def resume_role_scores_refresh_task(role_ids: list[int] | None = None) -> int:
+    """Roles changed (these, or the catalog when None): refresh every resume's stored role scores."""
+    from apps.resumes.scores import resume_role_scores_refresh
+
+    return resume_role_scores_refresh()

@@ -12,6 +12,7 @@ from apps.core.exceptions import ApplicationError, NotFound, Throttled
 from apps.core.throttling import throttle_wait
 from apps.resumes import selectors, services
 from apps.resumes.models import Resume
+from ml.llm import llm_configured
 
 PROGRESS_STEPS = [
     Resume.Step.EXTRACTING, Resume.Step.REPAIRING, Resume.Step.SECTIONS, Resume.Step.SKILLS,
@@ -65,7 +66,7 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
     context: dict = {"resume": resume, "steps": _steps(resume)}
     if resume.status == Resume.Status.READY:
         result = selectors.resume_match_result(resume=resume, k=10, companies=5)
-        context.update(matches=result.roles, companies=result.companies,
+        context.update(matches=result.roles, companies=result.companies, llm_configured=llm_configured(),
                        skills=selectors.resume_skills(resume=resume),
                        best=max((m.score.score for m in result.roles), default=0))
     return render(request, "resumes/detail.html", context)

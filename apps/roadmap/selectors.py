@@ -164,6 +164,22 @@ def stage_progress(stage: Stage, progress: dict[int, TopicProgress]) -> tuple[in
     return sum(1 for t in topics if is_done(progress.get(t.id))), len(topics)
 
 
+_MATCHERS: dict[str, SkillMatcher] = {}
+
+
 def skill_matcher() -> SkillMatcher:
-    """The taxonomy matcher over every skill's name and synonyms (a few ms to build)."""
-    return SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
+    """The taxonomy matcher over every skill's name and synonyms, built once per taxonomy version in
+    this process (one cheap query says whether the skills changed)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(coalesce(string_agg(slug || name || synonyms::text, '|' ORDER BY id), '')) "  # noqa: S608
+                       f"FROM {Skill._meta.db_table}")
+        row = cursor.fetchone()
+    version = str(row[0]) if row else ""
+    matcher = _MATCHERS.get(version)
+    if matcher is None:
+        matcher = SkillMatcher(Skill.objects.order_by("id").values("slug", "name", "synonyms"))
+        _MATCHERS.clear()
+        _MATCHERS[version] = matcher
+    return matcher

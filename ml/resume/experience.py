@@ -18,7 +18,7 @@ _RANGE = re.compile(
     + r"\s*(?:-|–|—|to|until)\s*"
     + r"(?:"
     + _SIDE.format("b")
-    + r"|(?P<now>present|current|now|today|ongoing))",
+    + r"|(?P<now>present|current|now|today|ongoing|heute|aujourd'hui|atual|actuel|presente|hoy))",
     re.IGNORECASE,
 )
 # Month names are read by dateparser in these languages ("Sept. 2019", "janvier 2021", "März 2019").

@@ -27,6 +27,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "overview",
         "career summary",
         "introduction",
+        "what i do now", "profil", "perfil", "kurzprofil", "résumé", "resumo",
     ),
     "skills": (
         "skills",
@@ -45,6 +46,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "areas of expertise",
         "skills summary",
         "technical expertise",
+        "toolbox", "kenntnisse", "fähigkeiten", "compétences", "competências", "habilidades",
     ),
     "experience": (
         "experience",
@@ -60,6 +62,9 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "industry experience",
         "research experience",
         "positions",
+        "career", "where i worked", "battle-tested at", "work", "jobs", "experiences", "work experiences",
+        "professional background", "professional history", "employment record", "career path", "where i've worked", "berufserfahrung", "erfahrung",
+        "expérience professionnelle", "expérience", "experiência profissional", "experiência",
     ),
     "projects": (
         "projects",
@@ -72,6 +77,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "open-source",
         "open source contributions",
         "portfolio",
+        "things i built", "projekte", "projets", "projetos",
     ),
     "education": (
         "education",
@@ -83,6 +89,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "coursework",
         "relevant coursework",
         "training",
+        "ausbildung", "studium", "formation", "formação", "educação",
     ),
     "other": (
         "publications",
@@ -92,6 +99,7 @@ _HEADINGS: dict[SectionName, tuple[str, ...]] = {
         "honours",
         "interests",
         "languages",
+        "language",
         "volunteering",
         "volunteer experience",
         "references",
@@ -122,6 +130,9 @@ def _heading(line: str) -> tuple[SectionName, str] | None:
     bare = re.sub(r"\s+", " ", bare)
     if bare in _HEADING_LOOKUP:
         return _HEADING_LOOKUP[bare], ""
+    parts = [p.strip() for p in bare.split("/")]  # "Berufserfahrung / Experience"
+    if len(parts) > 1 and parts[0] in _HEADING_LOOKUP:
+        return _HEADING_LOOKUP[parts[0]], ""
     return None
 
 

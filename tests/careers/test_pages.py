@@ -49,3 +49,29 @@ def test_staff_paste_a_posting_and_its_skills_are_found(client, staff_user, djan
 def test_learners_cannot_open_the_posting_page(client, user):
     client.force_login(user)
     assert client.get(reverse("careers:posting_new")).status_code == 403
+
+
+def test_free_terms_page_is_staff_only_and_its_queries_do_not_grow_with_terms(client, user, staff_user,
+                                                                             django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from apps.careers.models import FreeTerm
+    from apps.roadmap.models import Skill
+
+    client.force_login(user)
+    assert client.get(reverse("careers:free_terms")).status_code == 403
+    client.force_login(staff_user)
+    FreeTerm.objects.bulk_create([FreeTerm(key=f"tool{i}", term=f"Tool{i}", posting_count=i) for i in range(3)])
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("careers:free_terms")).status_code == 200
+    FreeTerm.objects.bulk_create([FreeTerm(key=f"more{i}", term=f"More{i}", resume_count=1) for i in range(40)])
+    with django_assert_max_num_queries(9):
+        html = client.get(reverse("careers:free_terms")).content.decode()
+    assert "Tool2" in html and "More39" in html
+    term = FreeTerm.objects.get(key="tool1")
+    skill = Skill.objects.get(slug="mlops")
+    response = client.post(reverse("careers:free_terms"), {"term": term.pk, "action": "promote", "skill": skill.pk})
+    assert response.status_code == 302
+    term.refresh_from_db()
+    skill.refresh_from_db()
+    assert term.status == "promoted" and "Tool1" in skill.synonyms

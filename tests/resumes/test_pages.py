@@ -129,3 +129,21 @@ def test_results_page_queries_are_bounded_whatever_the_number_of_roles(
         assert browser.get(reverse("resumes:detail", args=[large.pk])).status_code == 200
     with django_assert_max_num_queries(6):
         assert browser.get(reverse("resumes:list")).status_code == 200
+
+
+def test_results_page_explains_scores_companies_and_missing_skills(browser, user, process_resume, settings,
+                                                                     monkeypatch):
+    monkeypatch.setenv("LLM_BACKEND", "none")
+    resume = process_resume(user, "omar_rag.md")
+    html = browser.get(reverse("resumes:detail", args=[resume.pk])).content.decode()
+    # Each score shows its parts; missing skills are listed open, not collapsed.
+    assert html.count('data-testid="score-parts"') == html.count('data-testid="match"') > 0
+    assert "<details" not in html.split('data-testid="matches"')[1]
+    assert 'data-testid="missing-skill"' in html
+    # Each company's fit names the roles (and skills) behind it.
+    reasons = html.count('data-testid="company-reason"')
+    assert reasons == html.split('data-testid="company-list"')[1].split("</ol>")[0].count("<li>") > 0
+    assert "Because of " in html
+    # Why no question about one of the learner's projects will be asked.
+    assert 'data-testid="no-llm-note"' in html and "needs an LLM" in html
+    assert f'href="{reverse("resumes:compare")}?resume={resume.pk}"' in html

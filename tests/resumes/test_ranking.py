@@ -104,8 +104,15 @@ def test_companies_rank_by_their_best_role(user, labelled_roles, process_resume)
     posting.save(update_fields=["company", "is_posting"])
     resume = process_resume(user, "arjun_nlp.txt")
     result = selectors.resume_match_result(resume=resume, k=5, companies=5)
-    assert [c.slug for c, _ in result.companies] == ["acme-ai", "zeta"]
-    assert result.companies[0][1].best_role_id == labelled_roles["t-nlp-engineer"].pk
+    assert [c.company.slug for c in result.companies] == ["acme-ai", "zeta"]
+    assert result.companies[0].score.best_role_id == labelled_roles["t-nlp-engineer"].pk
+    # The fit names the roles and the resume's skills behind it.
+    assert [role.slug for role, _ in result.companies[0].roles] == ["t-nlp-engineer"]
+    nlp = next(m for m in selectors.resume_matches(resume=resume, k=18, explain=False)
+               if m.role.slug == "t-nlp-engineer")
+    assert result.companies[0].roles[0][1] == nlp.score.score
+    assert {s.slug for s in result.companies[0].skills} <= set(nlp.score.matched_skills)
+    assert result.companies[0].skills
 
 
 def test_interview_skills_are_resume_skills_then_the_roles_missing_ones(user, labelled_roles, process_resume):

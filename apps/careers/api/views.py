@@ -7,9 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.careers import selectors, services
-from apps.careers.models import Company, JobRole
+from apps.careers.free_terms import free_term_dismiss, free_term_list, free_term_promote
+from apps.careers.models import Company, FreeTerm, JobRole
 from apps.core.api.pagination import PageNumberPagination
-from apps.core.api.permissions import SignedInReadsStaffWrites
+from apps.core.api.permissions import IsAdminUser, SignedInReadsStaffWrites
+from apps.core.exceptions import ApplicationError, NotFound
+from apps.roadmap.models import Skill, SkillCategory
 
 
 class CompanyOutput(serializers.Serializer):
@@ -36,7 +39,9 @@ class RoleOutput(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     title = serializers.CharField()
-    family = serializers.CharField()
+    family = serializers.CharField(help_text="The role's discipline (same as `discipline`).")
+    discipline = serializers.CharField(source="family")
+    discipline_name = serializers.CharField(source="discipline_label")
     seniority = serializers.CharField()
     description = serializers.CharField()
     company = CompanyRefOutput(allow_null=True)
@@ -61,7 +66,9 @@ class RoleInput(serializers.Serializer):
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all(), required=False, allow_null=True)
     description = serializers.CharField(max_length=20_000)
     seniority = serializers.ChoiceField(choices=JobRole.Seniority.choices, required=False)
-    family = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    family = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                   help_text="Discipline, e.g. llm_engineering, frontend, data_engineering; "
+                                   "inferred from the text and skills when empty.")
     skills = serializers.ListField(child=serializers.SlugField(max_length=60), max_length=60,
                                    help_text="Skill slugs; weight 2 unless given in skill_weights.")
     skill_weights = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=3), required=False,
@@ -159,3 +166,59 @@ class RoleDetailApi(APIView):
     def delete(self, request: Request, role_id: int) -> Response:
         services.role_delete(role=selectors.role_get(role_id=role_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FreeTermOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    term = serializers.CharField()
+    resume_count = serializers.IntegerField(help_text="How many resumes named it.")
+    posting_count = serializers.IntegerField(help_text="How many pasted postings named it.")
+    status = serializers.CharField()
+    skill = serializers.CharField(source="skill.slug", allow_null=True, default=None)
+    first_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()
+
+
+class FreeTermListApi(APIView):
+    pagination_class = PageNumberPagination
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, description="new (default), promoted, dismissed or all.")],
+                   responses={200: FreeTermOutput(many=True)},
+                   description="Skill-like terms from resumes and pasted postings that the taxonomy lacks (staff).")
+    def get(self, request: Request) -> Response:
+        wanted = request.query_params.get("status", FreeTerm.Status.NEW)
+        if wanted not in {*FreeTerm.Status.values, "all"}:
+            raise ApplicationError("Unknown status.", errors={"status": ["new, promoted, dismissed or all."]})
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(free_term_list(status="" if wanted == "all" else wanted), request, view=self)
+        return paginator.get_paginated_response(FreeTermOutput(page, many=True).data)
+
+
+class FreeTermActionApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(choices=["promote", "dismiss"])
+        skill = serializers.SlugField(required=False, help_text="Promote as a synonym of this skill…")
+        name = serializers.CharField(required=False, max_length=120, help_text="…or as a new skill with this name")
+        category = serializers.SlugField(required=False, help_text="…in this skill category.")
+
+    @extend_schema(request=InputSerializer, responses={200: FreeTermOutput})
+    def post(self, request: Request, term_id: int) -> Response:
+        term = FreeTerm.objects.filter(pk=term_id).first()
+        if term is None:
+            raise NotFound("Term not found.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values["action"] == "dismiss":
+            free_term_dismiss(term=term)
+        else:
+            skill = Skill.objects.filter(slug=values["skill"]).first() if values.get("skill") else None
+            if values.get("skill") and skill is None:
+                raise ApplicationError("Unknown skill.", errors={"skill": ["No such skill."]})
+            category = SkillCategory.objects.filter(slug=values.get("category", "")).first()
+            free_term_promote(term=term, skill=skill, name=values.get("name", ""), category=category)
+        term.refresh_from_db()
+        return Response(FreeTermOutput(term).data)

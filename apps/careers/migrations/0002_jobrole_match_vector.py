@@ -4,11 +4,13 @@ import pgvector.django.halfvec
 import pgvector.django.indexes
 from django.db import migrations, models
 
-from ml.matching import SKILL_SLOTS, role_match_vector
+from ml.matching import MATCH_DIM, SKILL_SLOTS, role_match_vector
 
 
 def build_match_vectors(apps, schema_editor):
     """Slots for the existing skills (in id order) and match vectors for the roles already embedded."""
+    if MATCH_DIM != 521:  # the vector changed shape since (0003 rebuilds them)
+        return
     Skill = apps.get_model("roadmap", "Skill")
     JobRole = apps.get_model("careers", "JobRole")
     RoleSkill = apps.get_model("careers", "RoleSkill")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 def interview_start(
     *, user: User, round: str, role: JobRole | None = None, company: Company | None = None,
     difficulty: int = 2, num_questions: int = 5, kind: str = Interview.Kind.MOCK, topic: Topic | None = None,
-    resume: Any = None,
+    resume: Any = None, focus_skills: list[str] | None = None,
 ) -> Interview:
     """Start an interview and choose its first question (weak skills first, difficulty adapting)."""
     if round != LOOP and round not in InterviewRound.values:
@@ -55,7 +55,7 @@ def interview_start(
         if resume.user_id != user.pk:  # never reveal another learner's resume exists
             raise NotFound("Resume not found.")
         kind = Interview.Kind.RESUME
-        focus = resume_interview_skills(resume, role)
+        focus = focus_skills if focus_skills is not None else resume_interview_skills(resume, role)
     interview = Interview(
         user=user, kind=kind, round=round, role=role, company=company, topic=topic, resume=resume, focus_skills=focus,
         difficulty=difficulty, current_difficulty=difficulty, num_questions=num_questions,

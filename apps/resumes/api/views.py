@@ -76,6 +76,13 @@ class GapOutput(serializers.Serializer):
     projects = ProjectRef(many=True)
 
 
+class PartsOutput(serializers.Serializer):
+    semantic = serializers.IntegerField(help_text="How close the texts are, 0-100.")
+    skills = serializers.IntegerField(help_text="Weighted share of the role's skills the resume shows, 0-100.")
+    seniority = serializers.IntegerField(help_text="Seniority fit from years of experience, 100 = right level.")
+    discipline = serializers.IntegerField(help_text="Discipline fit, 100 = the resume's own field.")
+
+
 class MatchOutput(serializers.Serializer):
     role = RoleRef()
     score = serializers.IntegerField(source="score.score")
@@ -85,6 +92,9 @@ class MatchOutput(serializers.Serializer):
     semantic = serializers.FloatField(source="score.semantic")
     skill_overlap = serializers.FloatField(source="score.skill_overlap")
     evidence_factor = serializers.FloatField(source="score.evidence_factor")
+    parts = PartsOutput(source="score.parts", help_text="The score's parts, 0-100: score ≈ (0.45 semantic + "
+                        "0.55 skills) × seniority × discipline.")
+    discipline = serializers.CharField(source="score.discipline", help_text="The role's discipline.")
     reasons = serializers.ListField(child=serializers.CharField(), source="score.reasons")
 
 
@@ -176,8 +186,14 @@ class ResumeCompaniesApi(APIView):
         responses={200: inline_serializer("ResumeCompanyMatch", {
             "company": CompanyRef(), "score": serializers.IntegerField(), "best_role": RoleRef(),
             "roles": serializers.ListField(child=serializers.IntegerField()),
+            "fit_roles": inline_serializer("CompanyFitRole", {
+                "id": serializers.IntegerField(), "title": serializers.CharField(),
+                "seniority": serializers.CharField(), "score": serializers.IntegerField()}, many=True),
+            "fit_skills": serializers.ListField(child=serializers.CharField(),
+                                                help_text="Skill names of the resume that these roles ask for."),
         }, many=True)},
-        description="Companies ranked by their best-matching role for this resume.",
+        description="Companies ranked by their best-matching role for this resume; each names the roles and "
+        "the resume's skills behind its fit.",
     )
     def get(self, request: Request, resume_id: int) -> Response:
         resume = _ready_resume(request, resume_id)
@@ -185,12 +201,87 @@ class ResumeCompaniesApi(APIView):
         result = selectors.resume_match_result(resume=resume, k=50, explain=False, companies=k)
         roles = {m.role.pk: m.role for m in result.roles}
         body = []
-        for company, score in result.companies:
-            best = roles.get(score.best_role_id)
+        for fit in result.companies:
+            company, score = fit.company, fit.score
+            best = roles.get(score.best_role_id) or next((r for r, _ in fit.roles if r.pk == score.best_role_id), None)
             body.append({
                 "company": {"id": company.pk, "name": company.name},
                 "score": score.score,
                 "best_role": RoleRef(best).data if best else {"id": score.best_role_id},
                 "roles": score.role_ids,
+                "fit_roles": [{"id": r.pk, "title": r.title, "seniority": r.seniority, "score": v} for r, v in fit.roles],
+                "fit_skills": [s.name for s in fit.skills],
             })
         return Response(body)
+
+
+class CompareTermOutput(serializers.Serializer):
+    term = serializers.CharField(help_text="As the posting writes it.")
+    skill = serializers.CharField(allow_null=True, help_text="The taxonomy skill (slug), or null for a free term.")
+    in_resume = serializers.BooleanField()
+    weight = serializers.IntegerField(help_text="1-3, from how often the posting names it.")
+    mentions = serializers.IntegerField()
+
+
+class CompareGapOutput(serializers.Serializer):
+    skill = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.IntegerField()
+    topics = TopicRef(many=True)
+    projects = ProjectRef(many=True)
+
+
+class CompareOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The stored comparison (private to this learner).")
+    resume = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+    seniority = serializers.CharField(help_text="Read from the posting's title and the years it asks for.")
+    discipline = serializers.CharField(allow_blank=True)
+    discipline_name = serializers.CharField(allow_blank=True)
+    score = serializers.IntegerField()
+    parts = PartsOutput()
+    reasons = serializers.ListField(child=serializers.CharField())
+    matched_skills = serializers.ListField(child=serializers.CharField())
+    missing_skills = serializers.ListField(child=serializers.CharField())
+    terms = CompareTermOutput(many=True)
+    gaps = CompareGapOutput(many=True)
+    created_at = serializers.DateTimeField()
+
+
+def comparison_body(comparison) -> dict:  # type: ignore[no-untyped-def]
+    return CompareOutput({**comparison.result, "id": comparison.pk, "resume": comparison.resume_id,
+                          "created_at": comparison.created_at}).data
+
+
+class ResumeCompareApi(APIView):
+    throttle_scope = "uploads"
+
+    class InputSerializer(serializers.Serializer):
+        posting = serializers.CharField(help_text="The job posting's text (at most 50,000 characters).")
+        title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        source_url = serializers.URLField(required=False, allow_blank=True, max_length=500,
+                                          help_text="Where the text was copied from (not fetched).")
+
+    @extend_schema(
+        request=InputSerializer, responses={200: CompareOutput},
+        description="Compare this resume with a pasted job posting. 400 for an empty, binary or "
+        "over-50,000-character posting; 409 while the resume is processing; 404 for another learner's "
+        "resume. The posting is stored privately for this learner.",
+    )
+    def post(self, request: Request, resume_id: int) -> Response:
+        from apps.resumes.compare import posting_compare
+
+        resume = selectors.resume_get(user=request.user, resume_id=resume_id)
+        data = request.data if hasattr(request.data, "get") else {}
+        title, source_url = data.get("title") or "", data.get("source_url") or ""
+        if not isinstance(title, str) or len(title) > 200:
+            raise ApplicationError("The title is text of at most 200 characters.", errors={"title": ["Invalid."]})
+        if source_url:
+            url = serializers.URLField(max_length=500)
+            try:
+                source_url = url.run_validation(source_url)
+            except serializers.ValidationError as exc:
+                raise ApplicationError("The link is not a valid URL.", errors={"source_url": exc.detail}) from exc
+        comparison = posting_compare(user=request.user, resume=resume, posting=data.get("posting"), title=title,
+                                     source_url=source_url)
+        return Response(comparison_body(comparison))
