@@ -70,19 +70,20 @@ def warm_process(role: str) -> WarmupState:
     """Warm this process's models (unless switched off), remember and report the outcome. Never raises:
     a process that cannot warm up still serves, it just loads on first use as before."""
     global _state
-    base = {"role": role, "host": socket.gethostname(), "pid": os.getpid()}
+    host, pid = socket.gethostname(), os.getpid()
     if not warmup_enabled():
-        state = WarmupState(status="off", **base)
+        state = WarmupState(role=role, status="off", host=host, pid=pid)
     else:
         started = time.perf_counter()
         try:
             warm_models()
         except Exception as exc:
             logger.exception("model warm-up failed", extra={"role": role})
-            state = WarmupState(status="failed", error=f"{type(exc).__name__}: {exc}"[:300], at=time.time(), **base)
+            state = WarmupState(role=role, status="failed", error=f"{type(exc).__name__}: {exc}"[:300],
+                                at=time.time(), host=host, pid=pid)
         else:
             seconds = round(time.perf_counter() - started, 2)
-            state = WarmupState(status="warm", seconds=seconds, at=time.time(), **base)
+            state = WarmupState(role=role, status="warm", seconds=seconds, at=time.time(), host=host, pid=pid)
             logger.info("models warm", extra={"role": role, "seconds": seconds})
     _state = state
     _record(state)

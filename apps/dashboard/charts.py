@@ -7,7 +7,7 @@ the heatmap's 26 weeks.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -61,7 +61,7 @@ def charts_for(*, user: User, role_id: int, plan_hours: int, today: date | None 
     today = today or timezone.localdate()
     since = today - timedelta(days=HEATMAP_DAYS - 1)
     history_since = today - timedelta(days=HISTORY_DAYS)
-    params = {
+    params: dict[str, str | float | date | list[str]] = {
         "tz": timezone.get_current_timezone_name(), "default_hours": DEFAULT_TOPIC_HOURS, "user": user.pk,
         "since": timezone.make_aware(datetime.combine(since, time.min)), "graded": list(GRADED), "role": role_id,
         "history_since": history_since,
@@ -71,7 +71,7 @@ def charts_for(*, user: User, role_id: int, plan_hours: int, today: date | None 
         rows = cursor.fetchall()
 
     activity: Counter[date] = Counter()
-    hours: Counter[date] = Counter()
+    hours: defaultdict[date, float] = defaultdict(float)  # hours are fractional: not a Counter
     readiness: dict[date, int] = {}
     interview: dict[date, float] = {}
     for kind, day, n, value in rows:

@@ -7,8 +7,10 @@ Learners are the accounts that are not staff.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
@@ -119,10 +121,14 @@ def readiness_by_role(period: Period) -> list[dict]:
     rows = (snapshots.filter(date=Subquery(latest)).values("role__title")
             .annotate(learners=Count("id"), mean=Avg("score"), **bands).order_by("-learners", "role__title"))
     return [
-        {"role": r["role__title"], "learners": r["learners"], "mean": round(r["mean"]),
-         "bands": [r[f"b{low}"] for low, _ in READINESS_BANDS]}
+        {"role": r["role__title"], "learners": r["learners"], "mean": round(r["mean"]), "bands": _band_counts(r)}
         for r in rows
     ]
+
+
+def _band_counts(row: Mapping[str, Any]) -> list[int]:
+    """A `readiness_by_role` row's learner count per band (its `b<low>` keys, which the stubs cannot see)."""
+    return [row[f"b{low}"] for low, _ in READINESS_BANDS]
 
 
 def cohort_period(*, period: Period, today: date | None = None) -> dict:
@@ -137,14 +143,13 @@ def cohort_period(*, period: Period, today: date | None = None) -> dict:
         totals = totals.filter(started_at__gte=period.since)
     totals_row = totals.aggregate(n=Count("id"), mean=Avg("score"),
                                   learners=Count("user", distinct=True))
-    series = {
-        "labels": [b.strftime("%b %Y") if period.bucket == "month" else b.strftime("%d %b") for b in buckets],
-        "active": [active.get(b, 0) for b in buckets],
-        "interviews": [interviews.get(b, {}).get("n", 0) for b in buckets],
-        "mean_score": [round(m) if (m := interviews.get(b, {}).get("mean")) is not None else None for b in buckets],
-    }
+    labels = [b.strftime("%b %Y") if period.bucket == "month" else b.strftime("%d %b") for b in buckets]
+    active_counts = [active.get(b, 0) for b in buckets]
+    interview_counts = [interviews.get(b, {}).get("n", 0) for b in buckets]
+    mean_scores = [round(m) if (m := interviews.get(b, {}).get("mean")) is not None else None for b in buckets]
+    series = {"labels": labels, "active": active_counts, "interviews": interview_counts, "mean_score": mean_scores}
     rows = [{"label": label, "active": a, "interviews": n, "mean_score": m} for label, a, n, m in zip(
-        series["labels"], series["active"], series["interviews"], series["mean_score"], strict=True)]
+        labels, active_counts, interview_counts, mean_scores, strict=True)]
     roles = readiness_by_role(period)
     return {
         "period": period,

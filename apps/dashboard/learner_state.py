@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 
@@ -45,12 +46,15 @@ _FIELDS = {
 
 def state_for(*, user: User) -> tuple[LearnerState, catalog_maps.CatalogMaps]:
     """The learner's state and the catalog it was computed with (1 query when both are current)."""
-    state = (LearnerState.objects.filter(user_id=user.pk)
-             .annotate(current_catalog=catalog_maps.version_subquery()).first())
-    if state is None:  # first visit since the state was introduced
+    current = (LearnerState.objects.filter(user_id=user.pk)
+               .annotate(current_catalog=catalog_maps.version_subquery()).first())
+    state: LearnerState | None = current
+    if current is None:  # first visit since the state was introduced
         state = refresh(user_id=user.pk)
-    elif state.catalog_version != state.current_catalog:  # the catalog changed since coverage was computed
+    elif current.catalog_version != current.current_catalog:  # the catalog changed since coverage was computed
         state = refresh(user_id=user.pk, parts={PROGRESS})
+    if state is None:  # refresh found no account: it was deleted meanwhile
+        raise User.DoesNotExist(f"User {user.pk} no longer exists.")
     return state, catalog_maps.maps(state.catalog_version)
 
 
@@ -129,7 +133,8 @@ def fill(states: list[LearnerState], parts: Iterable[str], catalog: catalog_maps
         for uid, rnd, score, at in Answer.objects.filter(
             interview__user_id__in=ids, grading_status__in=GRADED, score__isnull=False
         ).values_list("interview__user_id", "question_version__question__round", "score", "created_at"):
-            answers[uid].append(scoring.AnswerScore(round=rnd, score=score, at=at))
+            # `score__isnull=False` above: never None here, though the column is nullable.
+            answers[uid].append(scoring.AnswerScore(round=rnd, score=cast(int, score), at=at))
         for uid, state in by_user.items():
             state.round_means = scoring.round_means(answers.get(uid, ()))
             state.answer_count = len(answers.get(uid, ()))

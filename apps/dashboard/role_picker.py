@@ -82,9 +82,11 @@ def role_cards(*, user: User, top_skills: int = 4) -> list[RoleCard]:
     for role in roles:
         role_skills = list(role.role_skills.all())
         fit = None
-        if profile is not None and role.distance is not None:
+        # `distance` is annotated above only when there is a resume (and so a profile); the stubs cannot see it.
+        distance = role.distance if profile is not None else None  # type: ignore[attr-defined]  # annotated above
+        if profile is not None and distance is not None:
             candidate = matching.RoleCandidate(
-                role_id=role.pk, seniority=role.seniority, similarity=1 - float(role.distance),
+                role_id=role.pk, seniority=role.seniority, similarity=1 - float(distance),
                 skills={rs.skill.slug: rs.weight for rs in role_skills},
             )
             fit = matching.score_role(profile, candidate).score

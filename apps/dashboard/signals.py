@@ -16,6 +16,7 @@ import threading
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from apps.careers.models import JobRole, RoleSkill
@@ -70,7 +71,7 @@ def _flush() -> None:
             logger.exception("readiness state refresh failed", extra={"user_id": user_id, "parts": sorted(parts)})
 
 
-def _ignored(sender: type, update_fields: frozenset[str] | None) -> bool:
+def _ignored(sender: type[Model], update_fields: frozenset[str] | None) -> bool:
     return update_fields is not None and set(update_fields) <= IGNORED_FIELDS.get(sender, set())
 
 
@@ -123,7 +124,7 @@ def on_interview_deleted(sender: type, instance: Interview, **kwargs: object) ->
 
 # --- catalog events ------------------------------------------------------------------------------
 
-def on_catalog_change(sender: type, raw: bool = False, update_fields: frozenset[str] | None = None,
+def on_catalog_change(sender: type[Model], raw: bool = False, update_fields: frozenset[str] | None = None,
                       **kwargs: object) -> None:
     if not raw and not _ignored(sender, update_fields):
         catalog.bump()
@@ -149,9 +150,10 @@ def connect() -> None:
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     post_delete.connect(on_interview_deleted, sender=Interview, dispatch_uid=f"{uid}-delete-Interview")
     m2m_changed.connect(on_project_skills, sender=PortfolioProject.skills.through, dispatch_uid=f"{uid}-project-skills")
-    for model in CATALOG_MODELS:
-        post_save.connect(on_catalog_change, sender=model, dispatch_uid=f"{uid}-catalog-save-{model.__name__}")
-        post_delete.connect(on_catalog_change, sender=model, dispatch_uid=f"{uid}-catalog-delete-{model.__name__}")
+    for catalog_model in CATALOG_MODELS:
+        name = catalog_model.__name__
+        post_save.connect(on_catalog_change, sender=catalog_model, dispatch_uid=f"{uid}-catalog-save-{name}")
+        post_delete.connect(on_catalog_change, sender=catalog_model, dispatch_uid=f"{uid}-catalog-delete-{name}")
     for through in (Topic.skills.through, ProjectTemplate.skills.through):
         m2m_changed.connect(on_catalog_m2m, sender=through, dispatch_uid=f"{uid}-catalog-m2m-{through.__name__}")
     catalog_loaded.connect(on_catalog_loaded, dispatch_uid=f"{uid}-catalog-loaded")

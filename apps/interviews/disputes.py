@@ -44,9 +44,10 @@ def answer_covers(answer: Answer) -> list[str]:
 @transaction.atomic
 def dispute_open(*, user: User, answer: Answer, key_point_id: str, reason: str) -> Dispute:
     """Open a dispute on one key point of the learner's own graded answer (one open dispute per answer)."""
-    answer = Answer.objects.select_for_update().filter(pk=answer.pk, interview__user=user).first()
-    if answer is None:
+    locked = Answer.objects.select_for_update().filter(pk=answer.pk, interview__user=user).first()
+    if locked is None:
         raise NotFound("Answer not found.")
+    answer = locked
     if answer.grading_status not in GRADED or answer.score is None:
         raise ApplicationError("Only a graded answer can be disputed.", errors={"answer": ["Not graded yet."]})
     point = next((kp for kp in answer.key_points if _point_id(kp) == str(key_point_id)), None)

@@ -43,7 +43,7 @@ def link_gap_topics(gaps: list[dict[str, Any]], *, user_id: int) -> None:
             first_track = candidates[0].stage.track_id if candidates else None
             chosen = [t for t in candidates if t.stage.track_id == first_track]
             recommended = bool(chosen)
-        entries = [
+        entries: list[dict[str, Any]] = [
             {"id": t.pk, "title": t.title, "track": t.stage.track.slug, "track_title": t.stage.track.title,
              "done": t.pk in done}
             for t in chosen

@@ -35,6 +35,8 @@ def question_version_restore(*, question: Question, number: int, user: User | No
     if question.current_version_id == before:
         raise Conflict(f"Version {number} has the same rubric as the current version; nothing to restore.")
     restored = question.current_version
+    if restored is None:  # question_update always leaves a current version; this narrows the type
+        raise Conflict(f"Version {number} could not be restored: the question has no current version.")
     restored.restored_from = version.number
     restored.save(update_fields=["restored_from"])
     return restored

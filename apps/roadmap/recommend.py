@@ -34,8 +34,12 @@ def tracks_with_hours() -> QuerySet[Track]:
 
 def track_total_hours(track: Track) -> float:
     """Hours of a track from `tracks_with_hours()`: the estimates, and the track's share for the others."""
-    share = week_plan.track_topic_share(track, track.topic_count)
-    return float(track.estimated_sum or 0) + (track.topic_count - track.estimated_count) * share
+    # The three counts are `tracks_with_hours()` annotations, which the stubs do not see on a plain Track.
+    topic_count: int = track.topic_count  # type: ignore[attr-defined]  # annotated in tracks_with_hours
+    estimated_sum = track.estimated_sum  # type: ignore[attr-defined]  # annotated in tracks_with_hours
+    estimated_count: int = track.estimated_count  # type: ignore[attr-defined]  # annotated in tracks_with_hours
+    share = week_plan.track_topic_share(track, topic_count)
+    return float(estimated_sum or 0) + (topic_count - estimated_count) * share
 
 
 def weeks_at(hours: float, hours_per_week: int) -> int:

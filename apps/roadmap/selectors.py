@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 # How much a topic's status counts towards skill coverage; a topic check ("verified") counts fully,
 # self-reported "done" a little less, work in progress a little.
-STATUS_CREDIT = {TopicProgress.Status.NOT_STARTED: 0.0, TopicProgress.Status.IN_PROGRESS: 0.3, TopicProgress.Status.DONE: 0.85}
+# Keyed by str so that a status read as a plain string (values_list) looks it up too.
+STATUS_CREDIT: dict[str, float] = {
+    TopicProgress.Status.NOT_STARTED: 0.0, TopicProgress.Status.IN_PROGRESS: 0.3, TopicProgress.Status.DONE: 0.85,
+}
 VERIFIED_CREDIT = 1.0
 DEFAULT_TOPIC_HOURS = week_plan.DEFAULT_TOPIC_HOURS
 

@@ -85,10 +85,10 @@ class TrackPlan:
 
 def track_plans_for(*, user: User, track_ids: list[int] | None = None) -> list[TrackPlan]:
     """The followed tracks (oldest enrollment first) with their topics and the learner's progress (3 queries)."""
-    enrollments = Enrollment.objects.filter(user=user).select_related("track").order_by("created_at")
+    followed = Enrollment.objects.filter(user=user).select_related("track").order_by("created_at")
     if track_ids is not None:
-        enrollments = enrollments.filter(track_id__in=track_ids)
-    enrollments = list(enrollments)
+        followed = followed.filter(track_id__in=track_ids)
+    enrollments = list(followed)
     if not enrollments:
         return []
     by_track: dict[int, list[Topic]] = defaultdict(list)

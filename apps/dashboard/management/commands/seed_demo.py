@@ -3,8 +3,9 @@
 import random
 import time
 from datetime import timedelta
+from typing import TypeVar
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -22,6 +23,14 @@ from apps.roadmap.models import Enrollment, ProjectTemplate, Topic, TopicProgres
 DOMAIN = "demo.example.com"
 PASSWORD = "demo-learner-pass"  # noqa: S105 - documented demo credential, demo accounts only
 BATCH = 500  # learners per transaction
+T = TypeVar("T")
+
+
+def _present(value: T | None, what: str) -> T:
+    """`value`, which the demo data always sets (the column is nullable, so the type says it may be None)."""
+    if value is None:
+        raise CommandError(f"Demo data without {what}.")
+    return value
 
 
 class Command(BaseCommand):
@@ -112,7 +121,7 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
                 repo_url=f"https://github.com/demo/{template.key}",
                 completed_at=now - timedelta(days=rng.randint(1, 60)) if status == "done" else None))
         for _ in range(rng.randint(0, 4)):
-            rnd = rng.choice(user.target_role.interview_rounds or ["llm_deep_dive"])
+            rnd = rng.choice(_present(user.target_role, "a target role").interview_rounds or ["llm_deep_dive"])
             pool = [q for q in catalog.questions if q.round == rnd] or catalog.questions
             asked = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
             when = now - timedelta(days=rng.randint(0, 45))
@@ -121,7 +130,8 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
                                   status="finished", finished_at=when, score=round(sum(scores) / len(scores)))
             interviews.append(interview)
             answers.append([
-                Answer(question_version=q.current_version, prompt=q.current_version.prompt, text="(demo answer)",
+                Answer(question_version=q.current_version,
+                       prompt=_present(q.current_version, "a question version").prompt, text="(demo answer)",
                        order=i, grading_status="graded", score=score, graded_at=when, grader="demo",
                        feedback="Demo data.")
                 for i, (q, score) in enumerate(zip(asked, scores, strict=True))
@@ -131,7 +141,7 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
     PortfolioProject.objects.bulk_create(projects)
     PortfolioProject.skills.through.objects.bulk_create([
         PortfolioProject.skills.through(portfolioproject_id=project.pk, skill_id=skill.pk)
-        for project in projects for skill in project.template.skills.all()
+        for project in projects for skill in _present(project.template, "a project template").skills.all()
     ], batch_size=5000)
     Interview.objects.bulk_create(interviews)
     for interview, group in zip(interviews, answers, strict=True):
@@ -150,7 +160,7 @@ def _histories(users: list[User], catalog: _Catalog, rng: random.Random) -> None
     states = {s.user_id: s for s in LearnerState.objects.filter(user__in=users)}
     snapshots = []
     for user in users:
-        role = maps.roles[user.target_role_id]
+        role = maps.roles[_present(user.target_role_id, "a target role")]
         score = selectors.readiness_from(state=states[user.pk], maps=maps, role=role, resume_fit=None).readiness.score
         snapshots += [ReadinessSnapshot(user=user, role_id=role.id, date=today - timedelta(days=d),
                                         score=max(0, round(score * (1 - d / 45))), components={})
