@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from ml import resume_text
-from ml.matching import SkillMatcher
+from ml.skill_text import SkillMatcher
 
 # Job titles of the field: an entry naming one counts even when it names no taxonomy skill.
 TECH_TITLE = re.compile(

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from ml.matching import SkillMatcher, posting_skill_weights
 from ml.skill_terms import free_terms, term_key
+from ml.skill_text import SkillMatcher, posting_skill_weights
 
 MAX_CHARS = 50_000
 MIN_WORDS = 5

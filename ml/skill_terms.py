@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ml.matching import SkillMatcher
+from ml.skill_text import SkillMatcher
 
 MAX_TERMS = 40
 _TOKEN = re.compile(r"(?<![\w@/.#+-])([A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9+#]+)*[+#]*)(?![\w@/])")

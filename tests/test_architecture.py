@@ -18,8 +18,8 @@ def test_import_contracts_are_kept(capsys, monkeypatch):
 
 
 MAX_LINES = 400
-# Over the limit and owned by the matching branch that is rewriting them: split after it lands.
-KNOWN_OVER = {"bench/matching.py", "apps/resumes/selectors.py"}
+# Files allowed over the limit (none today); the second assertion keeps this set honest.
+KNOWN_OVER: set[str] = set()
 
 
 def test_no_module_is_over_400_lines():

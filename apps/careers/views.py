@@ -14,7 +14,7 @@ from apps.core.exceptions import ApplicationError, NotFound
 from apps.core.permissions import staff_page
 from apps.roadmap.models import Skill, SkillCategory
 from apps.roadmap.selectors import skill_matcher
-from ml.matching import posting_skill_weights
+from ml.skill_text import posting_skill_weights
 
 
 class PostingForm(forms.Form):

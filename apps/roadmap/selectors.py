@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.roadmap import week_plan
 from apps.roadmap.models import Resource, Skill, Stage, Topic, TopicProgress, Track
-from ml.matching import SkillMatcher
+from ml.skill_text import SkillMatcher
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
