@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,8 +15,11 @@ from apps.core.exceptions import ApplicationError, NotFound
 from apps.resumes import compare
 from apps.resumes.models import PostingComparison
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def comparison_interview_start(*, user: object, comparison: PostingComparison):  # type: ignore[no-untyped-def]
+
+def comparison_interview_start(*, user: User, comparison: PostingComparison):  # type: ignore[no-untyped-def]
     """A mock interview aimed at the posting: its closest catalog role's loop, on the posting's skills
     (the resume's matching ones first, then the missing ones), through the interviews app's own service."""
     from apps.interviews.models import LOOP

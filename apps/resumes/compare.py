@@ -8,6 +8,8 @@ postings; its embedding from the same encoder (loaded once per process)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from apps.careers import selectors as careers_selectors
@@ -16,6 +18,9 @@ from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.resumes import selectors
 from apps.resumes.models import PostingComparison, Resume
 from ml import disciplines, matching, postings
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def _embed(text: str) -> list[float]:
@@ -56,6 +61,8 @@ def comparison_result(*, resume: Resume, text: str, title: str) -> dict:
     field = disciplines.best_discipline(careers_selectors.discipline_affinities(
         embedding=None, skills=dict.fromkeys(weights, 1.0), roles=rows))
     profile = selectors.resume_profile(resume=resume)
+    if resume.embedding is None:  # callers compare ready resumes only
+        raise Conflict("This resume is not ready yet: compare it once processing has finished.")
     similarity = _cosine([float(v) for v in resume.embedding], embedding)
     score = matching.score_role(profile, matching.RoleCandidate(role_id=0, seniority=seniority, similarity=similarity,
                                                                 skills=weights, discipline=field))
@@ -88,7 +95,7 @@ def comparison_result(*, resume: Resume, text: str, title: str) -> dict:
 
 
 @transaction.atomic
-def posting_compare(*, user: object, resume: Resume, posting: object, title: str = "",
+def posting_compare(*, user: User, resume: Resume, posting: object, title: str = "",
                     source_url: str = "") -> PostingComparison:
     """Compare the learner's resume with a pasted posting and keep the result (private to them)."""
     if resume.user_id != getattr(user, "pk", None):
@@ -109,7 +116,7 @@ def posting_compare(*, user: object, resume: Resume, posting: object, title: str
     return comparison
 
 
-def comparison_get(*, user: object, comparison_id: int) -> PostingComparison:
+def comparison_get(*, user: User, comparison_id: int) -> PostingComparison:
     """The learner's own comparison; anyone else's is a 404."""
     comparison = PostingComparison.objects.select_related("resume").filter(user=user, pk=comparison_id).first()
     if comparison is None:

@@ -281,7 +281,7 @@ class ResumeCompareApi(APIView):
             try:
                 source_url = url.run_validation(source_url)
             except serializers.ValidationError as exc:
-                raise ApplicationError("The link is not a valid URL.", errors={"source_url": exc.detail}) from exc
+                raise ApplicationError("The link is not a valid URL.", errors={"source_url": ["Enter a valid URL."]}) from exc
         comparison = posting_compare(user=request.user, resume=resume, posting=data.get("posting"), title=title,
                                      source_url=source_url)
         return Response(comparison_body(comparison))
