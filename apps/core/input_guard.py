@@ -100,3 +100,18 @@ class RejectUnstorableTextMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": MESSAGE, "errors": {f: [MESSAGE] for f in fields}}, status=400)
         return render(request, "400.html", {"message": MESSAGE}, status=400)
+
+
+class NormaliseContentLengthMiddleware:
+    """A Content-Length that is not a number is read as no body, the way Django's own request reads
+    it, before anything else parses the header (django-prometheus would answer such a request 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH")
+        if length and not str(length).strip().isdigit():
+            request.META["CONTENT_LENGTH"] = ""
+            request.__dict__.pop("headers", None)  # a cached `request.headers` would still hold the old value
+        return self.get_response(request)

@@ -1,12 +1,7 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from apps.accounts import services as account_services
-from apps.careers.models import JobRole
 from apps.core.permissions import staff_page
 from apps.dashboard import activity as activity_selectors
 from apps.dashboard import cohort, learner_state, selectors
@@ -51,18 +46,6 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
             "activity_total": sum(d.count for d in activity),
         })
     return render(request, "dashboard/learner.html", context)
-
-
-@login_required
-@require_POST
-def set_target_role(request: HttpRequest) -> HttpResponse:
-    role = get_object_or_404(JobRole, pk=_int(request.POST.get("role")) or 0)
-    account_services.user_update(user=request.user, target_role=role)
-    messages.success(request, f"Your target role is now {role.title}.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("dashboard:learner")
 
 
 @staff_page

@@ -144,10 +144,13 @@ def test_dashboard_without_a_target_role_asks_for_one(client, user):
 
 def test_setting_the_target_role_from_the_dashboard(client, user, role):
     client.force_login(user)
-    client.post("/dashboard/target-role/", {"role": role.id, "next": "https://evil.example.com/"})
+    page = client.get(f"/dashboard/?role={role.id}").content.decode()
+    assert f'action="/accounts/target-role/{role.id}/"' in page  # the one "set as target role" view
+    response = client.post(f"/accounts/target-role/{role.id}/", {"next": "https://evil.example.com/"})
+    assert response.status_code == 302 and "evil.example.com" not in response["Location"]
     user.refresh_from_db()
     assert user.target_role == role
-    assert client.post("/dashboard/target-role/", {"role": 999999}).status_code == 404
+    assert client.post("/accounts/target-role/999999/").status_code == 404
 
 
 def test_admin_dashboard_is_staff_only(client, user, staff_user):

@@ -86,7 +86,12 @@ def _seed_site() -> tuple[object, object, dict[str, str]]:
     resume = Resume.objects.filter(user=learner).latest("pk")
     ongoing = interview_services.interview_start(user=learner, round="ml_fundamentals", num_questions=2)
     track = learner.enrollments.select_related("track").first().track
-    company = learner.target_role.hiring_companies.order_by("name").first()
+    from apps.careers.models import Company
+
+    # The learner's target role may come from an adjacent field with no hiring companies listed:
+    # then any company that hires for some role.
+    company = (learner.target_role.hiring_companies.order_by("name").first()
+               or Company.objects.filter(roles__isnull=False).order_by("name").first())
     staff = UserFactory(is_staff=True, display_name="Staff Member")
     pages = {
         "home": "/", "roadmaps": "/roadmaps/", "role-picker": "/roadmaps/roles/", "track": f"/roadmaps/{track.slug}/",
