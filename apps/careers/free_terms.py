@@ -38,6 +38,22 @@ def free_terms_record(*, text: str, source: str, terms: dict[str, int] | None = 
     return list(found)
 
 
+def free_terms_forget(*, text: str, source: str) -> int:
+    """A document is erased: take its free terms back out of the counts, and drop the terms nobody else
+    named that staff have not handled yet (a resume's own words, such as an employer's name, do not
+    outlive it). Returns how many terms were dropped."""
+    found = free_terms(text, _matcher()) if text else {}
+    if not found:
+        return 0
+    counter = "resume_count" if source == "resume" else "posting_count"
+    keys = {term_key(term) for term in found}
+    with transaction.atomic():
+        FreeTerm.objects.filter(key__in=keys, **{f"{counter}__gt": 0}).update(**{counter: F(counter) - 1})
+        dropped, _ = FreeTerm.objects.filter(key__in=keys, status=FreeTerm.Status.NEW, resume_count=0,
+                                             posting_count=0).delete()
+    return dropped
+
+
 def free_term_list(*, status: str = FreeTerm.Status.NEW) -> QuerySet[FreeTerm]:
     terms = FreeTerm.objects.select_related("skill").order_by("-posting_count", "-resume_count", "key")
     return terms.filter(status=status) if status else terms

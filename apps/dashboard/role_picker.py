@@ -12,13 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from pgvector.django import CosineDistance
 
 from apps.accounts.models import User
 from apps.careers.labels import round_label, salary_range
 from apps.careers.models import JobRole, RoleSkill
-from apps.resumes.models import Resume, ResumeSkill
-from ml import matching
+from apps.resumes.models import Resume, ResumeRoleScore
 
 SUMMARY_CHARS = 220
 
@@ -71,25 +69,15 @@ def role_cards(*, user: User, top_skills: int = 4) -> list[RoleCard]:
     roles = JobRole.objects.filter(is_posting=False).defer("embedding", "match_vector").prefetch_related(
         Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill").order_by("-weight", "skill__name"))
     ).order_by("title")
-    profile = None
+    # The fit is the score stored for each role when the resume was processed (the resume page's own
+    # score, refreshed when roles change): one query, no vector search in the request.
+    fits: dict[int, int] = {}
     if resume is not None:
-        roles = roles.annotate(distance=CosineDistance("embedding", resume.embedding))
-        profile = matching.ResumeProfile(
-            skills=dict(ResumeSkill.objects.filter(resume=resume).values_list("skill__slug", "evidence")),
-            years_experience=resume.years_experience, has_experience=resume.has_experience,
-        )
+        fits = dict(ResumeRoleScore.objects.filter(resume=resume).values_list("role_id", "score"))
     cards = []
     for role in roles:
         role_skills = list(role.role_skills.all())
-        fit = None
-        # `distance` is annotated above only when there is a resume (and so a profile); the stubs cannot see it.
-        distance = role.distance if profile is not None else None  # type: ignore[attr-defined]  # annotated above
-        if profile is not None and distance is not None:
-            candidate = matching.RoleCandidate(
-                role_id=role.pk, seniority=role.seniority, similarity=1 - float(distance),
-                skills={rs.skill.slug: rs.weight for rs in role_skills},
-            )
-            fit = matching.score_role(profile, candidate).score
+        fit = fits.get(role.pk) if resume is not None else None
         cards.append(RoleCard(
             role=role, summary=summary_of(role.description),
             salary=salary_label(low=role.salary_min, high=role.salary_max, currency=role.salary_currency,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from apps.careers.free_terms import free_terms_forget
 from apps.interviews.models import Interview
 from apps.privacy.services import _erase_project_questions, _forget_admin_log
 from apps.resumes.models import Resume
@@ -19,3 +20,4 @@ def erase_resume_derived_data(sender: Any, *, resume: Resume, **kwargs: Any) -> 
     interviews = list(Interview.objects.select_for_update().filter(resume=resume))
     _erase_project_questions(interviews)
     _forget_admin_log(Resume, [resume.pk])
+    free_terms_forget(text=resume.text, source="resume")  # the resume's own words leave the free-term list

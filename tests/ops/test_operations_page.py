@@ -11,9 +11,11 @@ from apps.resumes.models import Resume
 pytestmark = pytest.mark.django_db
 
 
-def test_learners_are_sent_to_sign_in(client, user):
+def test_visitors_are_sent_to_sign_in_and_learners_get_the_403_page(client, user):
+    assert "/accounts/login/" in client.get("/ops/health/")["Location"]
     client.force_login(user)
-    assert client.get("/ops/health/").status_code == 302
+    response = client.get("/ops/health/")
+    assert response.status_code == 403 and b"This page is for staff" in response.content
 
 
 def test_staff_see_queues_the_last_catalog_load_and_recent_failures(client, staff_user, user):
