@@ -161,7 +161,7 @@ def test_worker_killed_mid_grade_leaves_the_message_unacked_and_a_restarted_work
     log = (tmp_path / "worker.log").open("w")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.interviews.worker_settings", "LLM_BACKEND": "none",
            "WORKER_TEST_DB": connection.settings_dict["NAME"], "WORKER_KEYPREFIX": prefix,
-           "WORKER_GRADE_DELAY_S": "600"}
+           "WORKER_GRADE_DELAY_S": "600", "MODEL_WARMUP": "0"}  # warm-up grades once: it would hit the delay
     worker = subprocess.Popen(  # a real worker process, so it can really be killed
         [sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--pool=solo", "--queues=grading",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
