@@ -2,26 +2,16 @@
 report and in their list of disputes (Chromium, phone width for the learner)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from apps.interviews import services
 from apps.interviews.models import Dispute
-from tests.factories import PASSWORD
+from tests.e2e.helpers import SHOTS, sign_in
 from tests.interviews.conftest import WEAK_ANSWER, answer_and_grade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _sign_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_dispute_from_learner_to_staff_regrade_and_back(catalog_committed, browser, live_server, user, staff_user):
@@ -33,7 +23,7 @@ def test_dispute_from_learner_to_staff_regrade_and_back(catalog_committed, brows
 
     learner = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = learner.new_page()
-    _sign_in(page, user)
+    sign_in(page, user)
     page.goto(f"/interviews/{interview.pk}/report/")
     assert "1 of 2 questions answered" in page.get_by_test_id("ended-early").inner_text()
     entry = page.get_by_test_id("report-entry").first
@@ -48,7 +38,7 @@ def test_dispute_from_learner_to_staff_regrade_and_back(catalog_committed, brows
 
     staff = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     staff_page = staff.new_page()
-    _sign_in(staff_page, staff_user)
+    sign_in(staff_page, staff_user)
     staff_page.goto("/interviews/disputes/staff/")
     staff_page.locator("tbody a").first.click()
     card = staff_page.get_by_test_id("staff-dispute").first

@@ -1,33 +1,23 @@
 """Staff in Chromium: a near-duplicate shown while typing a prompt (before saving), restoring an older version,
 and the cohort dashboard's charts following the period filter (screenshots in var/screenshots/)."""
 
-from pathlib import Path
 
 import pytest
 
 from apps.questionbank import services
 from apps.questionbank.models import Question
 from tests.dashboard.test_cohort import make_cohort
-from tests.factories import PASSWORD
+from tests.e2e.helpers import SHOTS, sign_in
 from tests.questionbank.conftest import BANK_KEY, make_question
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _sign_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_staff_see_a_near_duplicate_while_typing_before_saving(catalog_committed, page, staff_user):
     bank = Question.objects.select_related("current_version").get(key=BANK_KEY)
     questions_before = Question.objects.count()
-    _sign_in(page, staff_user)
+    sign_in(page, staff_user)
     page.goto("/questions/new/")
 
     page.get_by_role("textbox", name="Prompt", exact=True).press_sequentially(bank.current_version.prompt.rstrip("?.") + ", with an example?",
@@ -50,7 +40,7 @@ def test_staff_see_a_near_duplicate_while_typing_before_saving(catalog_committed
 def test_staff_restore_an_older_version_as_a_new_one(catalog_committed, page, staff_user):
     question = make_question(user=staff_user, prompt="First wording: how do you shard an HNSW index?")
     services.question_update(question=question, user=staff_user, prompt="Second wording: how do you shard a vector index?")
-    _sign_in(page, staff_user)
+    sign_in(page, staff_user)
     page.goto(f"/questions/{question.pk}/history/")
 
     page.get_by_test_id("restore-v1").click()
@@ -77,7 +67,7 @@ def _chart_total(page, chart: str, dataset: int = 0) -> float:
 
 def test_cohort_charts_follow_the_period_filter(catalog_committed, page, staff_user):
     make_cohort(3)  # each learner: an interview 3 days ago and one 40 days ago
-    _sign_in(page, staff_user)
+    sign_in(page, staff_user)
     page.goto("/dashboard/cohort/")
 
     assert page.get_by_label("Period").input_value() == "30"
