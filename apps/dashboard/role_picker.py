@@ -58,7 +58,7 @@ class RoleCard:
 def latest_resume(*, user: User) -> Resume | None:
     return (
         Resume.objects.filter(user=user, status=Resume.Status.READY, embedding__isnull=False)
-        .only("id", "embedding", "years_experience", "has_experience")
+        .only("id")
         .order_by("-processed_at", "-id").first()
     )
 

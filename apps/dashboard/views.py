@@ -5,7 +5,7 @@ from django.shortcuts import render
 from apps.core.permissions import staff_page
 from apps.dashboard import activity as activity_selectors
 from apps.dashboard import cohort, learner_state, selectors
-from apps.dashboard.charts import charts_for
+from apps.dashboard.charts import history_for
 from apps.interviews.review import review_due_count
 from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
 
@@ -34,11 +34,10 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
         ]
         # History from the stored snapshots (one statement); the hours and the heatmap from the roadmap's
         # week plan and the activity module, which know when the plan starts and what each day holds.
-        charts = charts_for(user=request.user, role_id=role.id, plan_hours=state.plan_hours or request.user.hours_per_week)
         activity = activity_selectors.activity_days(user=request.user)
         context.update({
             "role": role, "result": result, "skills_chart": skills_chart,
-            "history": [{**h, "date": h["date"].isoformat()} for h in charts.history],
+            "history": [{**h, "date": h["date"].isoformat()} for h in history_for(user=request.user, role_id=role.id)],
             "hours": [{"week": w["week"].isoformat(), "hours": w["hours"], "plan": w["plan"]}
                       for w in study_hours_by_week(user=request.user)],
             "heatmap": activity,
