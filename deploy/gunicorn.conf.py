@@ -11,7 +11,9 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Off by default: every request is already logged once, as JSON with its user and duration, by
+# apps.core.middleware.RequestLogMiddleware; GUNICORN_ACCESS_LOG=- adds gunicorn's own line as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -35,12 +35,16 @@ from apps.roadmap.selectors import STATUS_CREDIT, VERIFIED_CREDIT
 
 PROGRESS, ENROLLMENTS, PROJECTS, ANSWERS = "progress", "enrollments", "projects", "answers"
 PARTS = frozenset({PROGRESS, ENROLLMENTS, PROJECTS, ANSWERS})
+# No part of readiness changed, but something the dashboard shows did (a review item, a snapshot): the
+# refresh only moves `updated_at`, which keys the dashboard's cached parts (apps/dashboard/page.py).
+TOUCH = "touch"
 GRADED = (Answer.GradingStatus.GRADED, Answer.GradingStatus.PROVISIONAL)
 _FIELDS = {
     PROGRESS: ["coverage", "done_topics", "catalog_version"],
     ENROLLMENTS: ["enrolled_tracks", "plan_hours"],
     PROJECTS: ["project_evidence"],
     ANSWERS: ["round_means", "answer_count"],
+    TOUCH: [],
 }
 
 

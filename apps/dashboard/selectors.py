@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Min, Q, StdDev
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, StdDev, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,15 +54,17 @@ def resume_fit_for(*, user: User, role: JobRole) -> int | None:
     processed (refreshed when roles change); a role added since is scored alone, with no vector search."""
     from apps.resumes.models import ResumeRoleScore
 
-    resume = Resume.objects.filter(user=user, status=Resume.Status.READY).order_by("-processed_at", "-id").first()
-    if resume is None:
+    latest = (Resume.objects.filter(user=user, status=Resume.Status.READY).order_by("-processed_at", "-id")
+              .annotate(stored=Subquery(ResumeRoleScore.objects.filter(resume=OuterRef("pk"), role=role)
+                                        .values("score")[:1]))
+              .values_list("pk", "stored").first())  # one statement for the usual case
+    if latest is None:
         return None
-    stored = ResumeRoleScore.objects.filter(resume=resume, role=role).values_list("score", flat=True).first()
-    if stored is not None:
-        return int(stored)
+    if latest[1] is not None:
+        return int(latest[1])
     from apps.resumes.scores import resume_role_score
 
-    score = resume_role_score(resume=resume, role=role)
+    score = resume_role_score(resume=Resume.objects.get(pk=latest[0]), role=role)
     return score.score if score is not None else 0
 
 

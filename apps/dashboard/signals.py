@@ -7,6 +7,8 @@ catalog load, a role or topic edited) give the catalog a new version token insid
 transaction, so every process rebuilds its catalog maps on its next request.
 
 A resume needs nothing here: its fit is read from the resume on each request (`resume_fit_for`).
+Review items and readiness snapshots change no readiness part but are shown on the dashboard: they
+only move the state's `updated_at`, which keys the dashboard's cached parts (`apps/dashboard/page.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from apps.careers.models import JobRole, RoleSkill
 from apps.dashboard import catalog, learner_state
-from apps.interviews.models import Answer, Interview
+from apps.dashboard.models import ReadinessSnapshot
+from apps.interviews.models import Answer, Interview, ReviewItem
 from apps.portfolio.models import PortfolioProject
 from apps.roadmap.models import Enrollment, ProjectTemplate, Skill, Stage, Topic, TopicProgress, Track
 from apps.roadmap.signals import catalog_loaded
@@ -122,6 +125,14 @@ def on_interview_deleted(sender: type, instance: Interview, **kwargs: object) ->
     _queue("user", instance.user_id, learner_state.ANSWERS)
 
 
+def on_dashboard_row(sender: type, instance: ReviewItem | ReadinessSnapshot, raw: bool = False,
+                     **kwargs: object) -> None:
+    """A review item or a readiness snapshot saved or deleted: nothing readiness reads, but the
+    dashboard shows them (the reviews due, the history), so its cached parts must be rebuilt."""
+    if not raw:
+        _queue("user", instance.user_id, learner_state.TOUCH)
+
+
 # --- catalog events ------------------------------------------------------------------------------
 
 def on_catalog_change(sender: type[Model], raw: bool = False, update_fields: frozenset[str] | None = None,
@@ -149,6 +160,9 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     post_delete.connect(on_interview_deleted, sender=Interview, dispatch_uid=f"{uid}-delete-Interview")
+    for model in (ReviewItem, ReadinessSnapshot):
+        post_save.connect(on_dashboard_row, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
+        post_delete.connect(on_dashboard_row, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     m2m_changed.connect(on_project_skills, sender=PortfolioProject.skills.through, dispatch_uid=f"{uid}-project-skills")
     for catalog_model in CATALOG_MODELS:
         name = catalog_model.__name__

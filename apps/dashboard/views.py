@@ -3,11 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.core.permissions import staff_page
-from apps.dashboard import activity as activity_selectors
-from apps.dashboard import cohort, learner_state, selectors
-from apps.dashboard.charts import history_for
-from apps.interviews.review import review_due_count
-from apps.roadmap.week_plan import study_hours_by_week, week_plan_for
+from apps.dashboard import cohort, learner_state, page, selectors
 
 
 def _int(value: str | None) -> int | None:
@@ -21,9 +17,9 @@ def _int(value: str | None) -> int | None:
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     state, maps = learner_state.state_for(user=request.user)
     role = maps.roles.get(_int(request.GET.get("role")) or request.user.target_role_id or 0)
-    context: dict = {"roles_to_pick": maps.roles_to_pick()}
-    context["week_plan"] = week_plan_for(user=request.user)
-    context["reviews_due"] = review_due_count(user=request.user)  # apps/interviews/review.py
+    parts = page.history_parts(user=request.user, state=state, role_id=role.id if role else None)
+    context: dict = {"role_options": page.role_options(maps=maps, selected=role.id if role else None),
+                     "week_plan": parts.week_plan, "reviews_due": parts.reviews_due}
     if role is not None:
         result = selectors.readiness_from(state=state, maps=maps, role=role,
                                           resume_fit=selectors.resume_fit_for(user=request.user, role=role.as_model()))
@@ -32,17 +28,12 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
              "level": round(100 * min(1.0, result.inputs.coverage.get(slug, 0.0)))}
             for slug, weight in sorted(role.weights.items(), key=lambda kv: -kv[1])
         ]
-        # History from the stored snapshots (one statement); the hours and the heatmap from the roadmap's
-        # week plan and the activity module, which know when the plan starts and what each day holds.
-        activity = activity_selectors.activity_days(user=request.user)
+        # History, hours, heatmap and the week plan: apps/dashboard/page.py (cached per learner until
+        # something they show changes).
         context.update({
-            "role": role, "result": result, "skills_chart": skills_chart,
-            "history": [{**h, "date": h["date"].isoformat()} for h in history_for(user=request.user, role_id=role.id)],
-            "hours": [{"week": w["week"].isoformat(), "hours": w["hours"], "plan": w["plan"]}
-                      for w in study_hours_by_week(user=request.user)],
-            "heatmap": activity,
-            "active_days": sum(1 for d in activity if d.count),
-            "activity_total": sum(d.count for d in activity),
+            "role": role, "result": result, "skills_chart": skills_chart, "history": parts.history,
+            "hours": parts.hours, "heatmap_cells": parts.heatmap_cells, "heatmap_rows": parts.heatmap_rows,
+            "active_days": parts.active_days, "activity_total": parts.activity_total,
         })
     return render(request, "dashboard/learner.html", context)
 

@@ -10,7 +10,9 @@ the API, the admin) is erased with what was derived from it through the `resume_
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -78,7 +80,8 @@ def user_erase(*, user: User, password: str) -> None:
     _forget_admin_log(get_user_model(), [user.pk])
     _forget_admin_log(Interview, list(Interview.objects.filter(user=user).values_list("pk", flat=True)))
     _forget_admin_log(PortfolioProject, list(PortfolioProject.objects.filter(user=user).values_list("pk", flat=True)))
-    _sessions_of(user).delete()
+    for session_key in _sessions_of(user).values_list("pk", flat=True):  # the cached copy too
+        import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key).delete()
     user_id = user.pk
     user.delete()  # cascades: progress, portfolio, interviews, answers, tokens, emails
     logger.info("account erased", extra={"user_id": user_id})

@@ -198,6 +198,7 @@ def track_week(plan: TrackPlan, *, today: date) -> TrackWeek:
 
 def week_plan_for(
     *, user: User, today: date | None = None, track_ids: list[int] | None = None, plans: list[TrackPlan] | None = None,
+    studied: dict[date, float] | None = None,
 ) -> WeekPlan:
     """This week's plan over the followed tracks (or only `track_ids`, or the `plans` already read), and
     the hours studied this week (in those tracks when limited to some)."""
@@ -207,7 +208,9 @@ def week_plan_for(
         plans = track_plans_for(user=user, track_ids=track_ids)
     plan = WeekPlan(start=monday, end=monday + timedelta(days=6), today=today)
     plan.tracks = [track_week(p, today=today) for p in plans]
-    plan.studied_hours = studied_hours_by_week(user=user, since=monday, track_ids=track_ids).get(monday, 0.0)
+    if studied is None:
+        studied = studied_hours_by_week(user=user, since=monday, track_ids=track_ids)
+    plan.studied_hours = studied.get(monday, 0.0)
     return plan
 
 
@@ -237,15 +240,19 @@ def studied_hours_by_week(*, user: User, since: date, track_ids: list[int] | Non
     return {week: round(h, 1) for week, h in hours.items()}
 
 
-def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None) -> list[dict]:
+def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None,
+                        studied: dict[date, float] | None = None,
+                        enrollments: list[tuple[date, int]] | None = None) -> list[dict]:
     """The dashboard's "hours studied against your plan": per week, the estimated hours of the topics
     finished and the planned hours. The plan is None (not drawn) for weeks before the account existed and
     before the learner followed any track; a track adds its pace from the week it was started (pro rata
     for that first week)."""
     today = today or timezone.localdate()
     first = week_start(today) - timedelta(weeks=weeks - 1)
-    studied = studied_hours_by_week(user=user, since=first)
-    enrollments = list(Enrollment.objects.filter(user=user).values_list("started_on", "hours_per_week"))
+    if studied is None:
+        studied = studied_hours_by_week(user=user, since=first)
+    if enrollments is None:
+        enrollments = list(Enrollment.objects.filter(user=user).values_list("started_on", "hours_per_week"))
     joined = week_start(timezone.localtime(user.date_joined).date())
     rows = []
     for i in range(weeks):
@@ -265,3 +272,14 @@ def study_hours_by_week(*, user: User, weeks: int = 8, today: date | None = None
         rows.append({"week": monday, "hours": studied.get(monday, 0.0), "plan": plan})
     return rows
 
+
+
+def dashboard_weeks(*, user: User, weeks: int = 8, today: date | None = None) -> tuple[WeekPlan, list[dict]]:
+    """This week's plan over every followed track and the hours studied against the plan for the last
+    `weeks` weeks, from one read of the plans and one of the hours studied (the dashboard shows both)."""
+    today = today or timezone.localdate()
+    plans = track_plans_for(user=user)
+    studied = studied_hours_by_week(user=user, since=week_start(today) - timedelta(weeks=weeks - 1))
+    enrollments = [(p.enrollment.started_on, p.enrollment.hours_per_week) for p in plans]
+    return (week_plan_for(user=user, today=today, plans=plans, studied=studied),
+            study_hours_by_week(user=user, weeks=weeks, today=today, studied=studied, enrollments=enrollments))

@@ -1,10 +1,12 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.careers.models import JobRole
 from apps.dashboard import services
-from apps.dashboard.models import ReadinessSnapshot
+from apps.dashboard.models import LearnerState, ReadinessSnapshot
 from apps.interviews.models import Answer
 from apps.portfolio.services import project_create
 from apps.roadmap.models import Topic
@@ -72,10 +74,16 @@ def test_dashboard_query_count_grows_with_neither_history_nor_catalog(
         grow_catalog(catalog_extra)
         give_history(user, history)
     client.force_login(user)
-    client.get("/dashboard/")  # warm: the session, this process's catalog maps
+    client.get("/dashboard/")  # warm: the session, this process's catalog maps, the cached history parts
     with django_assert_num_queries(EXPECTED_DASHBOARD_QUERIES):
         response = client.get("/dashboard/")
     assert response.status_code == 200
+    # Something happened since (the state moved): the history parts are built again, still in a fixed count.
+    LearnerState.objects.filter(user=user).update(updated_at=timezone.now())
+    with django_assert_num_queries(EXPECTED_DASHBOARD_QUERIES_REBUILT):
+        rebuilt = client.get("/dashboard/")
+    assert rebuilt.status_code == 200
+    assert _main(rebuilt) == _main(response)
 
 
 @pytest.mark.parametrize(("history", "catalog_extra"), SIZES)
@@ -91,12 +99,21 @@ def test_readiness_api_query_count_grows_with_neither_history_nor_catalog(
     assert response.status_code == 200 and response.json()["components"]["interviews"] > 0
 
 
-# Session, user, the learner's state with the catalog version, the resume fit, the history chart (one
-# UNION ALL); the week plan (4), the review prompts due (1), the activity heatmap and the hours chart
-# with its plan line. Was 26 when readiness was recomputed per request.
-EXPECTED_DASHBOARD_QUERIES = 15
+# The user (the session is read from the cache), the learner's state with the catalog version, the
+# resume fit (one statement); the rest comes from the cached history parts. Was 26 when readiness was
+# recomputed per request, 15 before the parts were cached.
+EXPECTED_DASHBOARD_QUERIES = 3
+# ... and when the parts are rebuilt: the week plan (3: enrollments, topics, progress), hours studied (1),
+# the review prompts due (1), the activity heatmap (one UNION ALL), the history chart (one UNION ALL).
+EXPECTED_DASHBOARD_QUERIES_REBUILT = 10
 # The token with its user, the learner's state with the catalog version, the resume fit.
 EXPECTED_API_QUERIES = 3
+
+
+def _main(response) -> str:
+    """The page's main content, without the per-response CSRF tokens."""
+    html = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html[html.index("<main"):html.index("</main>")])
 
 
 def test_dashboard_charts_show_the_learners_activity_hours_and_history(

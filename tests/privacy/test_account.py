@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 
 from apps.dashboard.models import ReadinessSnapshot
 from apps.resumes import services as resume_services
@@ -74,7 +76,7 @@ def test_a_wrong_password_deletes_nothing(api, learner_with_everything):
     assert api.get("/api/v1/me/").status_code == 200
 
 
-def test_deleting_the_account_leaves_nothing_of_the_learner(api, learner_with_everything, private_uploads,
+def test_deleting_the_account_leaves_nothing_of_the_learner(api, client, learner_with_everything, private_uploads,
                                                             django_capture_on_commit_callbacks, staff_user):
     from django.contrib.admin.models import CHANGE, LogEntry
 
@@ -86,6 +88,8 @@ def test_deleting_the_account_leaves_nothing_of_the_learner(api, learner_with_ev
                                      change_message="edited", single_object=True)
     assert tables_containing("ada.txt")
     assert tables_referring_to_user(user.pk) and tables_containing(MARKER) and stored_files(private_uploads)
+    browser_session = client.session.session_key
+    assert client.get("/dashboard/").status_code == 200 and cache.get(SessionStore.cache_key_prefix + browser_session)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.delete("/api/v1/me/", {"password": PASSWORD}, format="json")
     assert response.status_code == 204
@@ -95,6 +99,9 @@ def test_deleting_the_account_leaves_nothing_of_the_learner(api, learner_with_ev
     assert tables_containing(MARKER) == {} and tables_containing("ada.txt") == {}
     assert stored_files(private_uploads) == []
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    # Sessions are read from the cache first (cached_db): the cached copy went too.
+    assert not SessionStore(session_key=browser_session).exists(browser_session)
+    assert cache.get(SessionStore.cache_key_prefix + browser_session) is None
     assert api.get("/api/v1/me/").status_code == 401  # the token went with the account
 
 
