@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.core.exceptions import NotFound
@@ -21,19 +22,27 @@ from apps.interviews.policy import (
 )
 from apps.interviews.study_links import link_gap_topics
 
+# Vectors of the related rows no interview page or API shows (the role's is 865 numbers): not read.
+HEAVY_RELATED = ("role__embedding", "role__match_vector", "current_version__question__embedding")
+
+
+def _answers_counted(condition: Q) -> Coalesce:
+    """The interview's answers meeting `condition`, counted in a subquery: a join with GROUP BY over the
+    interview and its five related rows cost the planner more than the statement took to run."""
+    counts = (Answer.objects.filter(condition, interview=OuterRef("pk")).order_by().values("interview")
+              .annotate(n=Count("id")).values("n")[:1])
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
 
 def interview_list_for(*, user: User) -> QuerySet[Interview]:
     """The learner's interviews, newest first, with their answer counts (one query per page)."""
     return (
         Interview.objects.filter(user=user)
         .select_related("role", "company", "topic", "current_version__question")
-        .annotate(
-            answer_count=Count("answers", filter=Q(answers__parent__isnull=True)),
-            pending_count=Count(
-                "answers",
-                filter=Q(answers__grading_status__in=[Answer.GradingStatus.PENDING, Answer.GradingStatus.GRADING]),
-            ),
-        )
+        .defer(*HEAVY_RELATED)
+        .annotate(answer_count=_answers_counted(Q(parent__isnull=True)),
+                  pending_count=_answers_counted(Q(grading_status__in=[Answer.GradingStatus.PENDING,
+                                                                       Answer.GradingStatus.GRADING])))
         .order_by("-started_at", "-id")
     )
 
@@ -43,6 +52,7 @@ def interview_get_for(*, user: User, interview_id: int) -> Interview:
     interview = (
         Interview.objects.filter(user=user, pk=interview_id)
         .select_related("role", "company", "topic", "current_version__question")
+        .defer(*HEAVY_RELATED)
         .first()
     )
     if interview is None:

@@ -73,17 +73,20 @@ class TrackProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def track_progress_for(*, user: User) -> list[TrackProgress]:
-    """Done / in progress / total topics per track, for every track (2 queries)."""
-    status_by_topic = dict(TopicProgress.objects.filter(user=user).values_list("topic_id", "status"))
+def track_progress_for(*, user: User, tracks: list[Track] | None = None) -> list[TrackProgress]:
+    """Done / in progress / total topics per track, for every track (2 queries; 1 when given the tracks
+    annotated with `topic_count`, as `track_list` and `recommend.tracks_with_hours` annotate them)."""
     per_track: dict[int, TrackProgress] = {}
-    for track in track_list():
+    for track in tracks if tracks is not None else track_list():
         per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)  # type: ignore[attr-defined]  # annotated in track_list
-    for topic_id, track_id in Topic.objects.filter(id__in=status_by_topic).values_list("id", "stage__track_id"):
-        status = status_by_topic[topic_id]
+    for track_id, status in TopicProgress.objects.filter(
+        user=user, status__in=[TopicProgress.Status.DONE, TopicProgress.Status.IN_PROGRESS]
+    ).values_list("topic__stage__track_id", "status"):
+        if track_id not in per_track:
+            continue
         if status == TopicProgress.Status.DONE:
             per_track[track_id].done += 1
-        elif status == TopicProgress.Status.IN_PROGRESS:
+        else:
             per_track[track_id].in_progress += 1
     return list(per_track.values())
 

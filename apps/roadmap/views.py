@@ -14,7 +14,7 @@ def track_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     tracks = list(recommend.tracks_with_hours())
     durations = recommend.durations_for(user=user, tracks=tracks)
-    progress = {p.slug: p for p in selectors.track_progress_for(user=user)}
+    progress = {p.slug: p for p in selectors.track_progress_for(user=user, tracks=tracks)}
     rows = [{"track": t, "progress": progress.get(t.slug), "duration": durations[t.id]} for t in tracks]
     role = user.target_role if user.target_role_id else None
     recommendations = []

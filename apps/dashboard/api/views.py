@@ -6,7 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.exceptions import ApplicationError
-from apps.dashboard import selectors
+from apps.dashboard import learner_state, selectors
+from apps.roadmap.selectors import track_progress_for
 
 
 class ReadinessApi(APIView):
@@ -39,3 +40,27 @@ class ReadinessApi(APIView):
             "explanations": {name: c.why for name, c in components.items()},
             "next_steps": [s.as_dict() for s in result.next_steps],
         })
+
+
+class ProgressApi(APIView):
+    """The learner's progress per track and coverage per skill (`shared/API.md`). Served from this layer
+    because the coverage is the learner's stored state (`LearnerState.coverage`, the same rule as
+    `apps.roadmap.selectors.skill_coverage_for`), not recomputed from every catalog topic per request."""
+
+    class TrackOutput(serializers.Serializer):
+        slug = serializers.SlugField()
+        done = serializers.IntegerField()
+        in_progress = serializers.IntegerField()
+        total = serializers.IntegerField()
+        percent = serializers.IntegerField()
+
+    class OutputSerializer(serializers.Serializer):
+        tracks = serializers.ListField(child=serializers.DictField())
+        skills = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request) -> Response:
+        tracks = self.TrackOutput(track_progress_for(user=request.user), many=True).data
+        state, maps = learner_state.state_for(user=request.user)
+        skills = [{"slug": slug, "coverage": round(state.coverage.get(slug, 0.0), 3)} for slug in sorted(maps.skill_names)]
+        return Response({"tracks": tracks, "skills": skills})

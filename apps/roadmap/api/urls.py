@@ -7,7 +7,6 @@ urlpatterns = [
     path("tracks/<slug:slug>/", views.TrackDetailApi.as_view(), name="api-track"),
     path("tracks/<slug:slug>/enrollment/", views.EnrollmentApi.as_view(), name="api-enrollment"),
     path("skills/", views.SkillListApi.as_view(), name="api-skills"),
-    path("progress/", views.ProgressApi.as_view(), name="api-progress"),
     path("progress/topics/<int:topic_id>/", views.TopicProgressApi.as_view(), name="api-topic-progress"),
     path("projects/", views.ProjectTemplateListApi.as_view(), name="api-projects"),
 ]

@@ -124,30 +124,6 @@ class TopicProgressApi(APIView):
         return Response(self.OutputSerializer(progress).data)
 
 
-class ProgressApi(APIView):
-    class TrackOutput(serializers.Serializer):
-        slug = serializers.SlugField()
-        done = serializers.IntegerField()
-        in_progress = serializers.IntegerField()
-        total = serializers.IntegerField()
-        percent = serializers.IntegerField()
-
-    class SkillOutput(serializers.Serializer):
-        slug = serializers.SlugField()
-        coverage = serializers.FloatField()
-
-    class OutputSerializer(serializers.Serializer):
-        tracks = serializers.ListField(child=serializers.DictField())
-        skills = serializers.ListField(child=serializers.DictField())
-
-    @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
-        tracks = self.TrackOutput(selectors.track_progress_for(user=request.user), many=True).data
-        coverage = selectors.skill_coverage_for(user=request.user)
-        skills = [{"slug": slug, "coverage": round(value, 3)} for slug, value in sorted(coverage.items())]
-        return Response({"tracks": tracks, "skills": skills})
-
-
 class EnrollmentApi(APIView):
     """Extra to the contract: enrol in a track (PUT) or leave it (DELETE)."""
 
