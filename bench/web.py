@@ -64,14 +64,24 @@ def sign_in(base: str, email: str) -> httpx.Client:
     return page
 
 
+ERROR_KINDS: dict[str, int] = defaultdict(int)  # "429 /api/v1/tracks/" or "ReadTimeout /dashboard/" → count
+_error_lock = threading.Lock()
+
+
 def fetch(session: httpx.Client, kind: str, path: str) -> tuple[float, bool]:
     started = time.perf_counter()
+    error = None
     try:
         response = session.get(path, headers={"Accept": "application/json"} if kind == "api" else {})
-        ok = response.status_code == 200
-    except httpx.HTTPError:
-        ok = False
-    return time.perf_counter() - started, ok
+        if response.status_code != 200:
+            error = f"{response.status_code} {path}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__} {path}"
+    elapsed = time.perf_counter() - started
+    if error:
+        with _error_lock:
+            ERROR_KINDS[error] += 1
+    return elapsed, error is None
 
 
 def pct(values: list[float], q: int) -> float:
@@ -135,6 +145,8 @@ def load(sessions: list[httpx.Client], duration: float, seed: int) -> None:
         values = latencies.get(name, [])
         print(f"{name:32} {len(values):6d} {pct(values, 50):8.1f} {pct(values, 95):8.1f} {errors.get(name, 0):6d}")
     print(f"{'all':32} {len(everything):6d} {pct(everything, 50):8.1f} {pct(everything, 95):8.1f} {sum(errors.values()):6d}")
+    if ERROR_KINDS:
+        print("errors by kind: " + ", ".join(f"{kind} ×{n}" for kind, n in sorted(ERROR_KINDS.items())))
 
 
 def main() -> None:
