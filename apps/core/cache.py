@@ -89,3 +89,21 @@ class VersionedMemo:
     def clear(self) -> None:
         with self._lock:
             self._version = self._value = None
+
+
+# --- the catalog's version, for apps below the one that keeps it ---------------------------------
+# The catalog token lives in the dashboard app (`apps.dashboard.catalog`), which sits above the roadmap
+# in the layers; it registers its reader here at start-up so lower apps can key their own per-process
+# memos by it without importing it. With no reader registered the version is None and memos rebuild on
+# every call (correct, only slower).
+_catalog_version_reader: Callable[[], Any] | None = None
+
+
+def register_catalog_version(reader: Callable[[], Any]) -> None:
+    global _catalog_version_reader
+    _catalog_version_reader = reader
+
+
+def catalog_version() -> Any:
+    """The catalog's current version token (one query), or None when no app registered a reader."""
+    return _catalog_version_reader() if _catalog_version_reader is not None else None

@@ -6,6 +6,8 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self) -> None:
-        from apps.dashboard import signals
+        from apps.core.cache import register_catalog_version
+        from apps.dashboard import catalog, signals
 
         signals.connect()
+        register_catalog_version(catalog.current_version)

@@ -160,9 +160,9 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     post_delete.connect(on_interview_deleted, sender=Interview, dispatch_uid=f"{uid}-delete-Interview")
-    for model in (ReviewItem, ReadinessSnapshot):
-        post_save.connect(on_dashboard_row, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
-        post_delete.connect(on_dashboard_row, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
+    for shown in (ReviewItem, ReadinessSnapshot):
+        post_save.connect(on_dashboard_row, sender=shown, dispatch_uid=f"{uid}-save-{shown.__name__}")
+        post_delete.connect(on_dashboard_row, sender=shown, dispatch_uid=f"{uid}-delete-{shown.__name__}")
     m2m_changed.connect(on_project_skills, sender=PortfolioProject.skills.through, dispatch_uid=f"{uid}-project-skills")
     for catalog_model in CATALOG_MODELS:
         name = catalog_model.__name__

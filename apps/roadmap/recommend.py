@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.roadmap import week_plan
-from apps.roadmap.models import Enrollment, Topic, Track
+from apps.roadmap.models import Enrollment, Track
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -79,16 +79,18 @@ def recommended_tracks(
     limit: int = MAX_RECOMMENDED,
 ) -> list[TrackRecommendation]:
     """The tracks that teach most of the role's weighted skills (role_skills: skill id → (name, weight)),
-    best first; ties go to the shorter track. Tracks teaching none of them are left out (one query)."""
+    best first; ties go to the shorter track. Tracks teaching none of them are left out (no query: the
+    per-process catalog copy)."""
     total = sum(weight for _, weight in role_skills.values())
     if not total:
         return []
+    from apps.roadmap.catalog_cache import roadmap_catalog
+
     taught: dict[int, set[int]] = defaultdict(set)
-    for track_id, skill_id in (
-        Topic.skills.through.objects.filter(skill_id__in=role_skills)
-        .values_list("topic__stage__track_id", "skill_id").distinct()
-    ):
-        taught[track_id].add(skill_id)
+    tracks_by_skill = roadmap_catalog().tracks_by_skill
+    for skill_id in role_skills:
+        for track_id in tracks_by_skill.get(skill_id, ()):
+            taught[track_id].add(skill_id)
     by_weight = sorted(role_skills, key=lambda s: (-role_skills[s][1], role_skills[s][0]))
     ranked = []
     for track in tracks:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.roadmap import recommend, selectors, services, week_plan
+from apps.roadmap.catalog_cache import roadmap_catalog
 from apps.roadmap.forms import EnrollForm, PaceForm, TopicProgressForm
 from apps.roadmap.models import Skill, Topic, TopicProgress, Track
 
@@ -12,7 +13,7 @@ from apps.roadmap.models import Skill, Topic, TopicProgress, Track
 @login_required
 def track_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    tracks = list(recommend.tracks_with_hours())
+    tracks = roadmap_catalog().tracks  # shared by this process's requests: read only
     durations = recommend.durations_for(user=user, tracks=tracks)
     progress = {p.slug: p for p in selectors.track_progress_for(user=user, tracks=tracks)}
     rows = [{"track": t, "progress": progress.get(t.slug), "duration": durations[t.id]} for t in tracks]

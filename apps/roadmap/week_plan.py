@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
+from apps.roadmap.catalog_cache import roadmap_catalog
 from apps.roadmap.models import Enrollment, Topic, TopicProgress, Track
 
 if TYPE_CHECKING:
@@ -84,20 +85,15 @@ class TrackPlan:
 
 
 def track_plans_for(*, user: User, track_ids: list[int] | None = None) -> list[TrackPlan]:
-    """The followed tracks (oldest enrollment first) with their topics and the learner's progress (3 queries)."""
+    """The followed tracks (oldest enrollment first) with their topics (from the per-process catalog copy)
+    and the learner's progress (2 queries, and the catalog version)."""
     followed = Enrollment.objects.filter(user=user).select_related("track").order_by("created_at")
     if track_ids is not None:
         followed = followed.filter(track_id__in=track_ids)
     enrollments = list(followed)
     if not enrollments:
         return []
-    by_track: dict[int, list[Topic]] = defaultdict(list)
-    for topic in (
-        Topic.objects.filter(stage__track__in=[e.track_id for e in enrollments])
-        .select_related("stage").only("id", "title", "estimated_hours", "order", "stage__track_id", "stage__order")
-        .order_by("stage__order", "order")
-    ):
-        by_track[topic.stage.track_id].append(topic)
+    by_track = roadmap_catalog().topics_by_track  # per process, per catalog version
     done_ids, in_progress_ids = set(), set()
     for topic_id, status, verified_at in TopicProgress.objects.filter(
         user=user, topic__stage__track__in=[e.track_id for e in enrollments]
@@ -108,7 +104,7 @@ def track_plans_for(*, user: User, track_ids: list[int] | None = None) -> list[T
             in_progress_ids.add(topic_id)
     plans = []
     for enrollment in enrollments:
-        topics = by_track[enrollment.track_id]
+        topics = by_track.get(enrollment.track_id, [])
         share = track_topic_share(enrollment.track, len(topics))
         plans.append(TrackPlan(enrollment, [(t, topic_hours(t, share)) for t in topics], done_ids, in_progress_ids))
     return plans
