@@ -63,7 +63,7 @@ MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + DISCIPLINE_SLOTS + 1
 # (docs/benchmarks.md): skills 1.2 / 1.75 / 2.5 gave probe recall 0.69 / 0.97 / 0.94 at ef_search 200;
 # seniority 0.2 / 0.45 / 0.8 gave 0.94 / 0.97 / 0.35 (521 dims). At 865 dims the discipline slot was
 # the lever: 0.45 made each field an island the search rarely left (a resume whose best roles span
-# two fields lost most of one; recall@10 0.90), 0.1 keeps 0.98; seniority 0.15 / 0.25 / 0.45 then gave
+# two fields lost most of one; recall@10 0.90), 0.1 keeps 0.97-0.98; seniority 0.15 / 0.25 / 0.45 gave
 # 0.87 / 0.95 / 0.98.
 TEXT_SCALE = W_SEMANTIC / (SEMANTIC_HIGH - SEMANTIC_LOW)
 SKILL_SCALE = 1.75
