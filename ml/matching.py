@@ -58,14 +58,17 @@ DISCIPLINE_SLOTS = disc.DISCIPLINE_SLOTS
 MATCH_DIM = EMBEDDING_DIM + SKILL_SLOTS + SENIORITY_SLOTS + DISCIPLINE_SLOTS + 1
 # Role-side scales; the query side is divided by the same, so the product does not depend on them.
 # They set the geometry the HNSW graph is built and searched in: skills scaled up so that a query
-# (a resume shows more skills than a role lists) looks like a role, seniority small so that the
-# levels stay one connected graph. Chosen with bench/matching.py at 100,000 roles: skills 1.2 / 1.75
-# / 2.5 gave probe recall 0.69 / 0.97 / 0.94 at ef_search 200; seniority 0.2 / 0.45 / 0.8 gave
-# 0.94 / 0.97 / 0.35.
+# (a resume shows more skills than a role lists) looks like a role, seniority and discipline small so
+# that levels and fields stay one connected graph. Chosen with bench/matching.py at 100,000 roles
+# (docs/benchmarks.md): skills 1.2 / 1.75 / 2.5 gave probe recall 0.69 / 0.97 / 0.94 at ef_search 200;
+# seniority 0.2 / 0.45 / 0.8 gave 0.94 / 0.97 / 0.35 (521 dims). At 865 dims the discipline slot was
+# the lever: 0.45 made each field an island the search rarely left (a resume whose best roles span
+# two fields lost most of one; recall@10 0.90), 0.1 keeps 0.97-0.98; seniority 0.15 / 0.25 / 0.45 gave
+# 0.87 / 0.95 / 0.98.
 TEXT_SCALE = W_SEMANTIC / (SEMANTIC_HIGH - SEMANTIC_LOW)
 SKILL_SCALE = 1.75
 SENIORITY_SCALE = 0.45
-DISCIPLINE_SCALE = 0.45
+DISCIPLINE_SCALE = 0.1
 # The longest a role vector can be before the last slot pads it (a single-skill role).
 MATCH_NORM = (TEXT_SCALE**2 + SKILL_SCALE**2 + SENIORITY_SCALE**2 + DISCIPLINE_SCALE**2) ** 0.5
 TYPICAL_TOP_LINEAR = 0.6
