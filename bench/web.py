@@ -159,18 +159,20 @@ def main() -> None:
                              "count against the per-learner API throttle (600/min by default)")
     parser.add_argument("--learners", type=int, default=1000,
                         help="how many demo learners are seeded: clients sign in as learners spread over all of them")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="the random mix, and which learners sign in")
     args = parser.parse_args()
     if urlparse(args.base_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("only loopback targets are allowed")
 
     # Learners spread over the whole seeded range, so a 10,000-learner run reads rows from all of it.
     # The one-client phase has a learner of its own: API reads are throttled per learner (600/min).
+    # Another --seed picks other learners, so runs a minute apart do not share throttle windows.
     step = max(2, args.learners // max(1, args.clients))
-    numbers = [1 + i * step for i in range(args.clients)]
+    offset = (args.seed - 1) % max(1, step // 2)
+    numbers = [1 + offset + i * step for i in range(args.clients)]
     print(f"signing in {len(numbers) + 1} demo learners…")
     if args.rounds:
-        one_client(args.base_url, sign_in(args.base_url, f"learner{1 + step // 2:04d}@{DOMAIN}"), args.rounds)
+        one_client(args.base_url, sign_in(args.base_url, f"learner{1 + offset + step // 2:04d}@{DOMAIN}"), args.rounds)
     if args.clients:
         load([sign_in(args.base_url, f"learner{n:04d}@{DOMAIN}") for n in numbers], args.duration, args.seed)
 
