@@ -34,15 +34,19 @@ def _answers_counted(condition: Q) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def interview_list_for(*, user: User) -> QuerySet[Interview]:
-    """The learner's interviews, newest first, with their answer counts (one query per page)."""
+def interview_list_for(*, user: User, names: bool = True) -> QuerySet[Interview]:
+    """The learner's interviews, newest first, with their main-answer counts (one query per page).
+
+    `names=False` (the API, which shows the role, company and topic as ids) leaves out the joins to
+    those three tables: the statement then plans in a fraction of the time.
+    """
+    related = ("role", "company", "topic", "current_version__question") if names else ("current_version__question",)
+    heavy = HEAVY_RELATED if names else tuple(f for f in HEAVY_RELATED if not f.startswith("role__"))
     return (
         Interview.objects.filter(user=user)
-        .select_related("role", "company", "topic", "current_version__question")
-        .defer(*HEAVY_RELATED)
-        .annotate(answer_count=_answers_counted(Q(parent__isnull=True)),
-                  pending_count=_answers_counted(Q(grading_status__in=[Answer.GradingStatus.PENDING,
-                                                                       Answer.GradingStatus.GRADING])))
+        .select_related(*related)
+        .defer(*heavy)
+        .annotate(answer_count=_answers_counted(Q(parent__isnull=True)))
         .order_by("-started_at", "-id")
     )
 

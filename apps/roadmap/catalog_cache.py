@@ -9,6 +9,7 @@ The model instances here are shared by the requests of this process: read them, 
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,27 @@ class RoadmapCatalog:
     tracks: list[Track] = field(default_factory=list)  # `recommend.tracks_with_hours()`, in order
     topics_by_track: dict[int, list[Topic]] = field(default_factory=dict)  # stage order, then topic order
     tracks_by_skill: dict[int, frozenset[int]] = field(default_factory=dict)  # skill id → tracks teaching it
+    track_of_topic: dict[int, int] = field(default_factory=dict)  # topic id → its track's id
+    # Roles read on demand (a catalog may hold many): role id → (the role, skill id → (name, weight)).
+    _roles: dict[int, tuple[Any, dict[int, tuple[str, int]]]] = field(default_factory=dict, repr=False)
+    _roles_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def role_with_skills(self, role_id: int) -> tuple[Any, dict[int, tuple[str, int]]] | None:
+        """The target role and its weighted skills, read once per process for this catalog version
+        (roles and their skills are catalog rows: changing one bumps the version). None: no such role."""
+        with self._roles_lock:
+            if role_id in self._roles:
+                return self._roles[role_id]
+        from apps.careers.models import JobRole, RoleSkill
+
+        role = JobRole.objects.filter(pk=role_id).defer("embedding", "match_vector").first()
+        if role is None:
+            return None
+        skills = {sid: (name, weight) for sid, name, weight in
+                  RoleSkill.objects.filter(role_id=role_id).values_list("skill_id", "skill__name", "weight")}
+        with self._roles_lock:
+            self._roles[role_id] = (role, skills)
+        return role, skills
 
 
 def roadmap_catalog() -> RoadmapCatalog:
@@ -53,6 +75,7 @@ def _load(version: Any) -> RoadmapCatalog:
     ):
         by_track[topic.stage.track_id].append(topic)
     built.topics_by_track = dict(by_track)
+    built.track_of_topic = {topic.id: track_id for track_id, topics in by_track.items() for topic in topics}
     by_skill: dict[int, set[int]] = defaultdict(set)
     for skill_id, track_id in Topic.skills.through.objects.values_list("skill_id", "topic__stage__track_id").distinct():
         by_skill[skill_id].add(track_id)

@@ -54,9 +54,11 @@ class TrackDuration:
     following: bool
 
 
-def durations_for(*, user: User, tracks: list[Track]) -> dict[int, TrackDuration]:
-    """Per track (annotated by `tracks_with_hours`): its hours and weeks at the learner's pace (one query)."""
-    paces = dict(Enrollment.objects.filter(user=user).values_list("track_id", "hours_per_week"))
+def durations_for(*, user: User, tracks: list[Track], paces: dict[int, int] | None = None) -> dict[int, TrackDuration]:
+    """Per track (annotated by `tracks_with_hours`): its hours and weeks at the learner's pace (one query;
+    none when given the learner's paces, track id → hours per week of every enrollment)."""
+    if paces is None:
+        paces = dict(Enrollment.objects.filter(user=user).values_list("track_id", "hours_per_week"))
     durations = {}
     for track in tracks:
         pace = paces.get(track.id) or user.hours_per_week or track.suggested_hours_per_week
@@ -76,7 +78,7 @@ class TrackRecommendation:
 
 def recommended_tracks(
     *, role_skills: dict[int, tuple[str, int]], tracks: list[Track], durations: dict[int, TrackDuration],
-    limit: int = MAX_RECOMMENDED,
+    limit: int = MAX_RECOMMENDED, tracks_by_skill: dict[int, frozenset[int]] | None = None,
 ) -> list[TrackRecommendation]:
     """The tracks that teach most of the role's weighted skills (role_skills: skill id → (name, weight)),
     best first; ties go to the shorter track. Tracks teaching none of them are left out (no query: the
@@ -87,7 +89,8 @@ def recommended_tracks(
     from apps.roadmap.catalog_cache import roadmap_catalog
 
     taught: dict[int, set[int]] = defaultdict(set)
-    tracks_by_skill = roadmap_catalog().tracks_by_skill
+    if tracks_by_skill is None:
+        tracks_by_skill = roadmap_catalog().tracks_by_skill
     for skill_id in role_skills:
         for track_id in tracks_by_skill.get(skill_id, ()):
             taught[track_id].add(skill_id)

@@ -73,20 +73,28 @@ class TrackProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def track_progress_for(*, user: User, tracks: list[Track] | None = None) -> list[TrackProgress]:
+def track_progress_for(
+    *, user: User, tracks: list[Track] | None = None, progress_rows: list[tuple[int, str, object]] | None = None,
+    track_of_topic: dict[int, int] | None = None,
+) -> list[TrackProgress]:
     """Done / in progress / total topics per track, for every track (2 queries; 1 when given the tracks
-    annotated with `topic_count`, as `track_list` and `recommend.tracks_with_hours` annotate them)."""
+    annotated with `topic_count`, as `track_list` and `recommend.tracks_with_hours` annotate them; none
+    when also given `week_plan.progress_rows_for` rows and the catalog's topic → track map)."""
     per_track: dict[int, TrackProgress] = {}
     for track in tracks if tracks is not None else track_list():
         per_track[track.id] = TrackProgress(track.slug, track.title, 0, 0, track.topic_count)  # type: ignore[attr-defined]  # annotated in track_list
-    for track_id, status in TopicProgress.objects.filter(
-        user=user, status__in=[TopicProgress.Status.DONE, TopicProgress.Status.IN_PROGRESS]
-    ).values_list("topic__stage__track_id", "status"):
+    if progress_rows is not None and track_of_topic is not None:
+        statuses = [(track_of_topic.get(topic_id), status) for topic_id, status, _verified in progress_rows]
+    else:
+        statuses = list(TopicProgress.objects.filter(
+            user=user, status__in=[TopicProgress.Status.DONE, TopicProgress.Status.IN_PROGRESS]
+        ).values_list("topic__stage__track_id", "status"))
+    for track_id, status in statuses:
         if track_id not in per_track:
             continue
         if status == TopicProgress.Status.DONE:
             per_track[track_id].done += 1
-        else:
+        elif status == TopicProgress.Status.IN_PROGRESS:
             per_track[track_id].in_progress += 1
     return list(per_track.values())
 

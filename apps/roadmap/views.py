@@ -12,20 +12,27 @@ from apps.roadmap.models import Skill, Topic, TopicProgress, Track
 
 @login_required
 def track_list(request: HttpRequest) -> HttpResponse:
+    """Every track with the learner's progress, pace and plan, and the tracks for their target role
+    (4 queries at any catalog or data size: session user, catalog version, progress rows, enrollments)."""
     user = request.user
-    tracks = roadmap_catalog().tracks  # shared by this process's requests: read only
-    durations = recommend.durations_for(user=user, tracks=tracks)
-    progress = {p.slug: p for p in selectors.track_progress_for(user=user, tracks=tracks)}
+    catalog = roadmap_catalog()  # shared by this process's requests: read only
+    tracks = catalog.tracks
+    progress_rows = week_plan.progress_rows_for(user=user)
+    plans = week_plan.track_plans_for(user=user, catalog=catalog, progress_rows=progress_rows)
+    paces = {plan.enrollment.track_id: plan.enrollment.hours_per_week for plan in plans}
+    durations = recommend.durations_for(user=user, tracks=tracks, paces=paces)
+    progress = {p.slug: p for p in selectors.track_progress_for(
+        user=user, tracks=tracks, progress_rows=progress_rows, track_of_topic=catalog.track_of_topic)}
     rows = [{"track": t, "progress": progress.get(t.slug), "duration": durations[t.id]} for t in tracks]
-    role = user.target_role if user.target_role_id else None
-    recommendations = []
-    if role is not None:
-        role_skills = {sid: (name, weight) for sid, name, weight in
-                       role.role_skills.values_list("skill_id", "skill__name", "weight")}
-        recommendations = recommend.recommended_tracks(role_skills=role_skills, tracks=tracks, durations=durations)
+    role, recommendations = None, []
+    found = catalog.role_with_skills(user.target_role_id) if user.target_role_id else None
+    if found is not None:
+        role, role_skills = found
+        recommendations = recommend.recommended_tracks(role_skills=role_skills, tracks=tracks, durations=durations,
+                                                       tracks_by_skill=catalog.tracks_by_skill)
     return render(request, "roadmap/track_list.html", {
-        "rows": rows, "schedules": selectors.schedules_for(user=user), "role": role, "recommendations": recommendations,
-        "pace_form": PaceForm(initial={"hours_per_week": user.hours_per_week}),
+        "rows": rows, "schedules": selectors.schedules_for(user=user, plans=plans), "role": role,
+        "recommendations": recommendations, "pace_form": PaceForm(initial={"hours_per_week": user.hours_per_week}),
     })
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from apps.roadmap.catalog_cache import roadmap_catalog
+from apps.roadmap.catalog_cache import RoadmapCatalog, roadmap_catalog
 from apps.roadmap.models import Enrollment, Topic, TopicProgress, Track
 
 if TYPE_CHECKING:
@@ -84,20 +84,38 @@ class TrackPlan:
         return sum(h for t, h in self.topics if t.id in self.done_ids)
 
 
-def track_plans_for(*, user: User, track_ids: list[int] | None = None) -> list[TrackPlan]:
+def progress_rows_for(*, user: User) -> list[tuple[int, str, object]]:
+    """The learner's progress rows that count for anything (started, done or verified), every track:
+    (topic id, status, verified_at). One query, for pages that need them more than once."""
+    return list(TopicProgress.objects.filter(user=user).exclude(
+        status=TopicProgress.Status.NOT_STARTED, verified_at__isnull=True).values_list("topic_id", "status", "verified_at"))
+
+
+def track_plans_for(
+    *, user: User, track_ids: list[int] | None = None, catalog: RoadmapCatalog | None = None,
+    progress_rows: list[tuple[int, str, object]] | None = None,
+) -> list[TrackPlan]:
     """The followed tracks (oldest enrollment first) with their topics (from the per-process catalog copy)
-    and the learner's progress (2 queries, and the catalog version)."""
+    and the learner's progress (2 queries, and the catalog version; 1 query when the caller passes the
+    catalog it read and the learner's `progress_rows_for` rows)."""
     followed = Enrollment.objects.filter(user=user).select_related("track").order_by("created_at")
     if track_ids is not None:
         followed = followed.filter(track_id__in=track_ids)
     enrollments = list(followed)
     if not enrollments:
         return []
-    by_track = roadmap_catalog().topics_by_track  # per process, per catalog version
+    catalog = catalog or roadmap_catalog()  # per process, per catalog version
+    by_track = catalog.topics_by_track
+    if progress_rows is None:
+        progress_rows = list(TopicProgress.objects.filter(
+            user=user, topic__stage__track__in=[e.track_id for e in enrollments]
+        ).exclude(status=TopicProgress.Status.NOT_STARTED, verified_at__isnull=True).values_list(
+            "topic_id", "status", "verified_at"))
+    else:
+        followed_ids = {e.track_id for e in enrollments}
+        progress_rows = [row for row in progress_rows if catalog.track_of_topic.get(row[0]) in followed_ids]
     done_ids, in_progress_ids = set(), set()
-    for topic_id, status, verified_at in TopicProgress.objects.filter(
-        user=user, topic__stage__track__in=[e.track_id for e in enrollments]
-    ).exclude(status=TopicProgress.Status.NOT_STARTED, verified_at__isnull=True).values_list("topic_id", "status", "verified_at"):
+    for topic_id, status, verified_at in progress_rows:
         if status == TopicProgress.Status.DONE or verified_at is not None:
             done_ids.add(topic_id)
         else:

@@ -48,3 +48,25 @@ def test_a_new_topic_shows_in_the_week_plan_and_a_new_skill_in_the_recommendatio
     topic.skills.add(skill)  # the m2m change moves the catalog version too
     recommended = client.get("/roadmaps/").content.decode().split('data-testid="recommended"', 1)[1].split("</section>", 1)[0]
     assert "Fresh track" in recommended
+
+
+def test_the_target_role_is_read_once_per_catalog_version_and_a_staff_edit_shows_at_once(
+        client, user, django_assert_num_queries):
+    from apps.careers.models import JobRole, RoleSkill
+
+    role = JobRole.objects.create(slug="memo-role", title="Memo role", description="x")
+    user.target_role = role
+    user.save()
+    client.force_login(user)
+    assert "For your target role: Memo role" in client.get("/roadmaps/").content.decode()
+    assert "No roadmap teaches the skills of this role yet." in client.get("/roadmaps/").content.decode()
+    with django_assert_num_queries(4):  # session user, catalog version, progress rows, enrollments: no role query
+        client.get("/roadmaps/")
+
+    role.title = "Renamed role"
+    role.save()  # a catalog row: the version moves, the role is read again
+    assert "For your target role: Renamed role" in client.get("/roadmaps/").content.decode()
+    taught = Topic.objects.filter(skills__isnull=False).select_related("stage__track").order_by("id").first()
+    RoleSkill.objects.create(role=role, skill=taught.skills.first(), weight=3)
+    recommended = client.get("/roadmaps/").content.decode().split('data-testid="recommended"', 1)[1].split("</section>", 1)[0]
+    assert taught.stage.track.title in recommended

@@ -162,8 +162,10 @@ class InterviewListApi(APIView):
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.interview_list_for(user=request.user), request, view=self)
-        return paginator.get_paginated_response([_interview_data(i) for i in page])
+        page = paginator.paginate_queryset(selectors.interview_list_for(user=request.user, names=False), request,
+                                          view=self)
+        # One serializer for the page (its fields are built once, not per interview).
+        return paginator.get_paginated_response(InterviewOutput([_with_current(i, None) for i in page], many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
