@@ -31,19 +31,24 @@ class RoadmapCatalog:
     _roles: dict[int, tuple[Any, dict[int, tuple[str, int]]]] = field(default_factory=dict, repr=False)
     _roles_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def role_with_skills(self, role_id: int) -> tuple[Any, dict[int, tuple[str, int]]] | None:
-        """The target role and its weighted skills, read once per process for this catalog version
-        (roles and their skills are catalog rows: changing one bumps the version). None: no such role."""
+    def role_with_skills(self, user: Any) -> tuple[Any, dict[int, tuple[str, int]]] | None:
+        """The learner's target role and its weighted skills, read once per process for this catalog
+        version (roles and their skills are catalog rows: changing one bumps the version). None: no role.
+
+        The role model is reached through the user's `target_role` field: careers sits above roadmap
+        in the layers (docs/architecture.md), so this module does not import it."""
+        role_id = user.target_role_id
+        if not role_id:
+            return None
         with self._roles_lock:
             if role_id in self._roles:
                 return self._roles[role_id]
-        from apps.careers.models import JobRole, RoleSkill
-
-        role = JobRole.objects.filter(pk=role_id).defer("embedding", "match_vector").first()
+        role_model = user._meta.get_field("target_role").related_model
+        role = role_model.objects.filter(pk=role_id).defer("embedding", "match_vector").first()
         if role is None:
             return None
         skills = {sid: (name, weight) for sid, name, weight in
-                  RoleSkill.objects.filter(role_id=role_id).values_list("skill_id", "skill__name", "weight")}
+                  role.role_skills.values_list("skill_id", "skill__name", "weight")}
         with self._roles_lock:
             self._roles[role_id] = (role, skills)
         return role, skills

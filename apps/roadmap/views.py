@@ -25,7 +25,7 @@ def track_list(request: HttpRequest) -> HttpResponse:
         user=user, tracks=tracks, progress_rows=progress_rows, track_of_topic=catalog.track_of_topic)}
     rows = [{"track": t, "progress": progress.get(t.slug), "duration": durations[t.id]} for t in tracks]
     role, recommendations = None, []
-    found = catalog.role_with_skills(user.target_role_id) if user.target_role_id else None
+    found = catalog.role_with_skills(user)
     if found is not None:
         role, role_skills = found
         recommendations = recommend.recommended_tracks(role_skills=role_skills, tracks=tracks, durations=durations,
