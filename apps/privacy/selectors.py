@@ -8,13 +8,14 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from apps.dashboard.models import ReadinessSnapshot
-from apps.interviews.models import Answer, Interview
+from apps.interviews.models import Answer, Dispute, Interview, ReviewItem
 from apps.portfolio.models import PortfolioProject
-from apps.resumes.models import Resume, ResumeSkill
-from apps.roadmap.models import TopicProgress
+from apps.resumes.models import PostingComparison, Resume, ResumeSkill
+from apps.roadmap.models import Enrollment, TopicProgress
 
-# Internal columns a learner gains nothing from: vectors (derived numbers) and storage names.
-LEFT_OUT = {"embedding", "stored_name"}
+# Internal columns a learner gains nothing from: vectors (derived numbers) and storage names; and the
+# id of the staff member who resolved a dispute (someone else's account).
+LEFT_OUT = {"embedding", "stored_name", "resolved_by_id"}
 
 
 def _rows(queryset: QuerySet[Any], *extra: str) -> list[dict[str, Any]]:
@@ -24,8 +25,9 @@ def _rows(queryset: QuerySet[Any], *extra: str) -> list[dict[str, Any]]:
 
 
 def user_export(*, user: Any) -> dict[str, Any]:
-    """Profile, email addresses, roadmap progress, portfolio, interviews with answers and grades,
-    resumes with their extracted text, skills and matches, and the readiness history."""
+    """Profile, email addresses, followed roadmaps and progress, portfolio, interviews with answers and
+    grades, grade disputes, the review queue, resumes with their extracted text, skills and matches, the
+    postings compared with them, and the readiness history."""
     from allauth.account.models import EmailAddress
 
     interviews = Interview.objects.filter(user=user).order_by("started_at")
@@ -46,11 +48,16 @@ def user_export(*, user: Any) -> dict[str, Any]:
             "date_joined": user.date_joined, "last_login": user.last_login,
         },
         "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
+        "enrollments": _rows(Enrollment.objects.filter(user=user).order_by("created_at"), "track__title"),
         "progress": _rows(TopicProgress.objects.filter(user=user).order_by("topic_id"), "topic__title"),
         "portfolio": [{**row, "skills": sorted(project_skills.get(row["id"], []))}
                       for row in _rows(PortfolioProject.objects.filter(user=user).order_by("created_at"))],
         "interviews": [{**row, "answers": by_interview.get(row["id"], [])} for row in _rows(interviews)],
+        "grade_disputes": _rows(Dispute.objects.filter(user=user).order_by("created_at", "id")),
+        "review_items": _rows(ReviewItem.objects.filter(user=user).order_by("created_at", "id"),
+                              "question_version__prompt"),
         "resumes": [{**row, "skills": skills.get(row["id"], [])} for row in _rows(resumes)],
+        "posting_comparisons": _rows(PostingComparison.objects.filter(user=user).order_by("created_at", "id")),
         "readiness_history": _rows(ReadinessSnapshot.objects.filter(user=user).order_by("date", "role_id")),
     }
 

@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 
 from apps.dashboard.models import ReadinessSnapshot
+from apps.interviews.models import Answer, Dispute, ReviewItem
 from apps.resumes import services as resume_services
 from apps.roadmap.models import Topic
 from tests.factories import PASSWORD
@@ -45,6 +46,19 @@ def learner_with_everything(api, user, client, django_capture_on_commit_callback
     from apps.careers.models import JobRole
 
     ReadinessSnapshot.objects.create(user=user, role=JobRole.objects.first(), date="2026-11-01", score=40)
+    track = topic.stage.track
+    assert api.put(f"/api/v1/tracks/{track.slug}/enrollment/", {"hours_per_week": 6}, format="json").status_code in (200, 201)
+    posting = "Machine learning engineer: Python, PyTorch and retrieval-augmented generation with FAISS. " * 3
+    assert api.post(f"/api/v1/resumes/{upload.resume.pk}/compare/", {"posting": posting, "title": "Quokka AI"},
+                    format="json").status_code == 200
+    answer = Answer.objects.get(interview_id=interview["id"])
+    version = answer.question_version
+    key_point = version.key_points[0]
+    Dispute.objects.create(answer=answer, user=user, key_point_id=key_point["id"], key_point_text=key_point["text"],
+                           graded_covered=False, reason="I said it in other words.", original_score=10)
+    ReviewItem.objects.create(user=user, question=version.question, question_version=version,
+                              key_point_id=key_point["id"], source_answer=answer, due_on="2026-12-08",
+                              missed_on="2026-12-07")
     assert api.patch("/api/v1/me/", {"display_name": "Ada L."}, format="json").status_code == 200
     client.force_login(user)
     return user
@@ -65,9 +79,40 @@ def test_export_holds_every_object_of_the_learner(api, learner_with_everything):
     assert [s["score"] for s in data["readiness_history"]] == [40]
 
 
+# Which part of the export holds the rows of each table that points at the learner. A new table that
+# refers to users fails the test below until its rows are exported (or the table is listed as derived).
+EXPORTED_TABLES = {
+    "accounts_user.id": "profile", "account_emailaddress.user_id": "email_addresses",
+    "roadmap_enrollment.user_id": "enrollments", "roadmap_topicprogress.user_id": "progress",
+    "portfolio_portfolioproject.user_id": "portfolio", "interviews_interview.user_id": "interviews",
+    "interviews_dispute.user_id": "grade_disputes", "interviews_reviewitem.user_id": "review_items",
+    "resumes_resume.user_id": "resumes", "resumes_postingcomparison.user_id": "posting_comparisons",
+    "dashboard_readinesssnapshot.user_id": "readiness_history",
+}
+# Rows the service derives from the ones above (recomputed from them), or credentials: not learner content.
+DERIVED_TABLES = {"dashboard_learnerstate.user_id", "knox_authtoken.user_id", "django_admin_log.user_id"}
+
+
+def test_every_table_that_refers_to_the_learner_is_in_the_export(api, learner_with_everything):
+    data = api.get("/api/v1/me/export/").json()
+    tables = set(tables_referring_to_user(learner_with_everything.pk))
+    assert tables - DERIVED_TABLES - set(EXPORTED_TABLES) == set(), "a table of the learner's rows is not exported"
+    for table in tables & set(EXPORTED_TABLES):
+        assert data[EXPORTED_TABLES[table]], f"{table} has rows of the learner but the export's part is empty"
+    [enrollment] = data["enrollments"]
+    assert enrollment["hours_per_week"] == 6 and enrollment["track__title"]
+    [dispute] = data["grade_disputes"]
+    assert dispute["reason"] == "I said it in other words." and "resolved_by_id" not in dispute
+    assert data["review_items"][0]["question_version__prompt"]
+    [comparison] = data["posting_comparisons"]
+    assert comparison["title"] == "Quokka AI" and comparison["result"]["score"] is not None
+
+
 def test_another_learner_exports_only_their_own_data(other_api, learner_with_everything):
     data = other_api.get("/api/v1/me/export/").json()
     assert data["interviews"] == [] and data["resumes"] == [] and MARKER not in str(data)
+    assert data["grade_disputes"] == [] and data["review_items"] == [] and data["posting_comparisons"] == []
+    assert data["enrollments"] == []
 
 
 def test_a_wrong_password_deletes_nothing(api, learner_with_everything):
