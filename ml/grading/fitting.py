@@ -18,10 +18,34 @@ import numpy as np
 from ml.grading.evaluation import EvalQuestion, spearman
 from ml.grading.features import ANSWER_FEATURES, KEY_POINT_FEATURES
 from ml.grading.model import CALIBRATION_PATH, GraderModel
-from ml.grading.rubric import measure_many
+from ml.grading.rubric import grade_many, measure_many
 
 BANDS: tuple[str, ...] = ("excellent", "good", "weak", "wrong", "off-topic", "empty")
 BAND_C_GRID: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
+# Exponents on the band probabilities before the expected score (model.GraderModel.sharpness). Only the
+# plain expectation is offered: the grid (1, 1.5, 2, 3, 4, 6) chose 2 on dev (dev MAE 12.1 → 9.7) and on
+# test gave MAE 11.0 (was 13.0) at the same Spearman, but one injected answer then outscored its honest
+# twin (a paraphrase the grader under-scores: sharpening widens such gaps). docs/benchmarks.md.
+SHARPNESS_GRID: tuple[float, ...] = (1.0,)
+
+
+# Issue 12: no injected answer may score above its honest twin. Scores move by a point with the batch an
+# answer is embedded in (padding), so a choice must keep every injected answer this far below its twin.
+TWIN_MARGIN = 3
+
+
+def _twin_violations(model: GraderModel, questions: Sequence[EvalQuestion], encoder: Any) -> int:
+    """Injected answers that this model scores above their honest twin, or within TWIN_MARGIN of it."""
+    answers = [(q, a) for q in questions for a in q.answers]  # the injected ones too (`_answers` leaves them out)
+    grades = grade_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model)
+    by_id = {a.id: g.score for (_, a), g in zip(answers, grades, strict=True)}
+    return sum(1 for _, a in answers if a.category == "injection" and a.twin in by_id and by_id[a.id] > by_id[a.twin] - TWIN_MARGIN)
+
+
+def _objective(rho: float, mae: float) -> float:
+    """One figure to choose by on dev: Spearman, less a hundredth per point of mean absolute error
+    (issue 12 floors both: ranking like an expert and landing where the expert does)."""
+    return rho - mae / 100
 GOOD_FROM = 45  # a partial answer the expert scored this high is "good", below it "weak"
 
 
@@ -109,26 +133,43 @@ def _agreement(model: GraderModel, x: np.ndarray, scores: np.ndarray) -> tuple[f
 
 def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: Any, encoder_name: str,
         version: str, corpus_version: str) -> GraderModel:
-    """Choose C on dev (fitted on train), then refit both models on train + dev."""
+    """Choose C and the sharpness on dev (fitted on train; no injected answer of train or dev may
+    score above its honest twin), then refit both models on train + dev."""
     base = blank_model(encoder_name)
     on_train, _ = _fit_key_points(train, encoder, base)
     x_train, b_train, s_train = _answer_rows(train, encoder, on_train)
     x_dev, _, s_dev = _answer_rows(dev, encoder, on_train)
     choices = []
     for c in BAND_C_GRID:
-        candidate = _fit_bands(x_train, b_train, s_train, c, on_train)
-        rho, mae = _agreement(candidate, x_dev, s_dev)
-        choices.append((round(rho, 3), -round(mae, 1), c))
-    best_rho, best_neg_mae, best_c = max(choices)
+        fitted = _fit_bands(x_train, b_train, s_train, c, on_train)
+        for sharpness in SHARPNESS_GRID:
+            candidate = replace(fitted, sharpness=sharpness)
+            rho, mae = _agreement(candidate, x_dev, s_dev)
+            choices.append({"c": c, "sharpness": sharpness, "spearman": round(rho, 3), "mae": round(mae, 2),
+                            "injected_above_twin": _twin_violations(candidate, [*train, *dev], encoder)})
+    # A choice that lets an injected answer beat its honest twin (train or dev) is out, whatever its
+    # figures: checked with the models fitted on train, and again after the refit on train + dev.
+    allowed = [ch for ch in choices if not ch["injected_above_twin"]] or choices
+    ranked = sorted(allowed, key=lambda ch: _objective(ch["spearman"], ch["mae"]), reverse=True)
     everything = [*train, *dev]
-    model, kp_info = _fit_key_points(everything, encoder, base)
-    x_all, b_all, s_all = _answer_rows(everything, encoder, model)
-    model = _fit_bands(x_all, b_all, s_all, best_c, model)
+    key_points, kp_info = _fit_key_points(everything, encoder, base)
+    x_all, b_all, s_all = _answer_rows(everything, encoder, key_points)
+    refits = []
+    for choice in ranked:
+        model = replace(_fit_bands(x_all, b_all, s_all, choice["c"], key_points), sharpness=choice["sharpness"])
+        violations = _twin_violations(model, everything, encoder)
+        refits.append({"c": choice["c"], "sharpness": choice["sharpness"], "injected_above_twin": violations})
+        if not violations:
+            best = choice
+            break
+    else:
+        best = ranked[0]
+        model = replace(_fit_bands(x_all, b_all, s_all, best["c"], key_points), sharpness=best["sharpness"])
     return replace(model, version=version, fitted_on={
         "corpus_version": corpus_version, "questions": len(everything),
-        "answers": len(s_all), "band_c": best_c,
-        "dev_when_fitted_on_train": {"spearman": best_rho, "mae": -best_neg_mae},
-        "c_grid_on_dev": [{"c": c, "spearman": rho, "mae": -neg} for rho, neg, c in choices],
+        "answers": len(s_all), "band_c": best["c"], "sharpness": best["sharpness"],
+        "dev_when_fitted_on_train": {"spearman": best["spearman"], "mae": best["mae"]},
+        "grid_on_dev": choices, "refits_checked": refits,
         **kp_info,
     })
 

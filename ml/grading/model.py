@@ -4,8 +4,12 @@
    probability of being stated; a point is *covered* from `cover_threshold`.
 2. Score.  A multinomial logistic regression over the standardised `features.ANSWER_FEATURES` gives
    the probability that an expert would place the answer in each band (excellent, good, weak,
-   wrong, off-topic, empty); the score is the expected expert score over those bands. Expected
-   values keep the score smooth: an answer between "good" and "excellent" lands between them.
+   wrong, off-topic, empty); the score is the expected expert score over those bands, read from the
+   distribution sharpened by `sharpness` (p ** sharpness, renormalised; 1 = the plain expectation).
+   Expected values keep the score smooth: an answer between "good" and "excellent" lands between
+   them. The plain expectation pulls every uncertain answer toward the middle of the scale (a clear
+   "excellent" at 80 % loses 15 points to the other bands); sharpening, chosen on dev, keeps the
+   ranking and puts confident answers where an expert would.
 
 Both are fitted by `ml.grading.fitting` on the corpus's train and dev splits only
 (`python bench/grading_eval.py --fit`); the test split never sees them.
@@ -43,6 +47,7 @@ class GraderModel:
     band_bias: NDArray[np.float64]
     band_scores: NDArray[np.float64]  # the expert's mean score in each band
     fitted_on: dict[str, Any]
+    sharpness: float = 1.0  # exponent on the band probabilities before the expectation
 
     def key_point_probability(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
         """(key points,) probabilities from (key points x KEY_POINT_FEATURES)."""
@@ -57,7 +62,11 @@ class GraderModel:
 
     def score(self, features: NDArray[np.float64]) -> float:
         """The expected expert score (0-100) of an answer with these ANSWER_FEATURES."""
-        return float(self.band_probabilities(features) @ self.band_scores)
+        p = self.band_probabilities(features)
+        if self.sharpness != 1.0:
+            p = p ** self.sharpness
+            p = p / p.sum()
+        return float(p @ self.band_scores)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,7 +77,7 @@ class GraderModel:
             "answer": {"features": list(ANSWER_FEATURES), "mean": _round(self.answer_mean),
                        "scale": _round(self.answer_scale), "bands": list(self.band_names),
                        "weights": [_round(row) for row in self.band_weights], "bias": _round(self.band_bias),
-                       "band_scores": _round(self.band_scores)},
+                       "band_scores": _round(self.band_scores), "sharpness": self.sharpness},
             "fitted_on": self.fitted_on,
         }
 
@@ -90,6 +99,7 @@ class GraderModel:
             band_bias=np.asarray(answer["bias"], dtype=np.float64),
             band_scores=np.asarray(answer["band_scores"], dtype=np.float64),
             fitted_on=dict(data.get("fitted_on") or {}),
+            sharpness=float(answer.get("sharpness", 1.0)),
         )
 
 
