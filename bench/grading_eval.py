@@ -167,10 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # The older self-contained set (data/grading_eval) was written by the team that tuned the
         # first grader: it only ever serves as extra training data.
-        train = [*load_corpus(args.corpus, bank, splits=("train",)), *load_eval_set(ROOT / "data" / "grading_eval")]
+        train = load_corpus(args.corpus, bank, splits=("train",))
         dev = load_corpus(args.corpus, bank, splits=("dev",))
         model = fitting.fit(train, dev, encoder=encoder, encoder_name=ENCODER_NAME, version=GRADER_VERSION,
-                            corpus_version=corpus_version(args.corpus))
+                            corpus_version=corpus_version(args.corpus),
+                            extra_train=load_eval_set(ROOT / "data" / "grading_eval"))
         print(json.dumps(model.fitted_on, indent=1))
         print("saved", fitting.save(model))
         return 0

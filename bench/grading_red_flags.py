@@ -21,6 +21,8 @@ The red-flag measures of an answer, from all-MiniLM-L6-v2 sentence vectors:
                   answer or the key points (largest over sentences);
   red_flag_share  the share of on-topic sentences closer to a red flag than to the reference;
   red_flag_hits   the share of red flags some sentence states (cosine > 0.6).
+The grader (rubric-v3) reads the second and third as answer features; the "without" arm below drops them.
+The dev-only reading this prints was the first verdict; docs/benchmarks.md has the cross-validated one.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -38,7 +39,7 @@ if str(ROOT) not in sys.path:
 
 from bench.grading_eval import BANK_DIR, CORPUS_DIR, MemoEncoder  # noqa: E402
 from ml.grading import fitting  # noqa: E402
-from ml.grading.evaluation import EvalQuestion, load_bank, load_corpus, spearman  # noqa: E402
+from ml.grading.evaluation import EvalQuestion, load_bank, load_corpus, load_red_flags, spearman  # noqa: E402
 from ml.grading.features import ANSWER_FEATURES, ON_TOPIC  # noqa: E402
 from ml.grading.rubric import measure_many  # noqa: E402
 from ml.grading.rubric_match import _prepare  # noqa: E402
@@ -46,14 +47,6 @@ from ml.grading.rubric_match import _prepare  # noqa: E402
 RED_FLAGS_DIR = BANK_DIR / "red_flags"
 MEASURES = ("red_flag_max", "red_flag_lead", "red_flag_share", "red_flag_hits")
 HIT = 0.6
-
-
-def load_red_flags(folder: Path = RED_FLAGS_DIR) -> dict[str, list[str]]:
-    flags: dict[str, list[str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("red_flags", {}).items():
-            flags.setdefault(str(key), []).extend(str(t).strip() for t in texts or () if str(t).strip())
-    return flags
 
 
 def red_flag_measures(encoder: MemoEncoder, question: EvalQuestion, flags: list[str],
@@ -101,7 +94,7 @@ def main() -> int:
     from ml.grading.encoders import get_grading_encoder
 
     encoder = MemoEncoder(get_grading_encoder())
-    flags = load_red_flags()
+    flags = load_red_flags(RED_FLAGS_DIR)
     bank = load_bank(BANK_DIR)
     missing = sorted(set(bank) - set(flags))
     print(f"red flags for {len(bank) - len(missing)} of {len(bank)} bank questions"
@@ -124,8 +117,11 @@ def main() -> int:
             print(f"    {name:24s} {auc([categories[i] == 'wrong' for i in partial], values[partial]):.3f} | "
                   f"{auc([categories[i] == 'wrong' for i in on_topic], values[on_topic]):.3f}")
 
+    # The grader's own answer features without its red-flag measures: the "without" arm.
+    plain = [i for i, name in enumerate(ANSWER_FEATURES) if not name.startswith("red_flag")]
     x_train, extra_train, bands_train, scores_train, _ = data["train"]
     x_dev, extra_dev, _, scores_dev, categories_dev = data["dev"]
+    x_train, x_dev = x_train[:, plain], x_dev[:, plain]
     print("\nBand model fitted on train, read on dev: Spearman / MAE, mean score of wrong and partial answers")
     for label, with_flags in (("without red flags", False), ("with red flags", True)):
         fit_x = np.hstack([x_train, extra_train]) if with_flags else x_train

@@ -258,12 +258,24 @@ def question_rubric_fields(item: dict) -> dict[str, Any]:
             for i, kp in enumerate(item["key_points"])
         ],
         "reference_answer": item.get("reference_answer") or "",
+        "red_flags": [str(flag).strip() for flag in item.get("red_flags") or [] if str(flag).strip()],
     }
 
 
+def _red_flags(folder: Path) -> dict[str, list[str]]:
+    """Question key -> its red flags, from `red_flags/*.yaml` beside the question files."""
+    flags: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for key, texts in (read_yaml(path) or {}).get("red_flags", {}).items():
+            flags.setdefault(str(key), []).extend(texts or [])
+    return flags
+
+
 def load_questions(report: LoadReport, data_dir: Path, skills: dict[str, Skill]) -> None:
+    red_flags = _red_flags(data_dir / "questions" / "red_flags")
     for path in sorted((data_dir / "questions").glob("*.yaml")):
         for item in read_yaml(path).get("questions", []):
+            item = {**item, "red_flags": red_flags.get(item["key"], [])}
             where = f"{path.name}: {item['key']}"
             question = _upsert(Question, report, "questions", {"key": item["key"]}, {
                 "round": item["round"], "difficulty": int(item.get("difficulty", 2)),

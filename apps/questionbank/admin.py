@@ -13,7 +13,7 @@ class QuestionVersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-    fields = ["number", "prompt", "key_points", "reference_answer", "created_by", "created_at"]
+    fields = ["number", "prompt", "key_points", "reference_answer", "red_flags", "created_by", "created_at"]
     readonly_fields = fields
     ordering = ["-number"]
 

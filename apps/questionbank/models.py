@@ -72,6 +72,10 @@ class QuestionVersion(models.Model):
         "own follow-up question, and its id stays the same across versions."
     )
     reference_answer = models.TextField(blank=True, help_text="Markdown.")
+    red_flags = models.JSONField(
+        default=list, blank=True, help_text='["..."]: statements a confidently wrong or bad answer would make '
+        "(data/questions/red_flags/); the rubric grader measures how close an answer comes to them."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     restored_from = models.PositiveIntegerField(

@@ -316,4 +316,5 @@ def question_spec_for(version: QuestionVersion) -> QuestionSpec:
         key_points=tuple(KeyPoint.from_data(kp, i) for i, kp in enumerate(version.key_points)),
         reference_answer=version.reference_answer,
         round=version.question.round,
+        red_flags=tuple(version.red_flags or ()),
     )

@@ -114,11 +114,22 @@ def load_corpus(
 
 def load_bank(folder: str | Path) -> dict[str, QuestionSpec]:
     """Every question of the bank's YAML files (`data/questions`), by key."""
+    red_flags = load_red_flags(Path(folder) / "red_flags")
     bank: dict[str, QuestionSpec] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("questions", []):
-            bank[str(item["key"])] = QuestionSpec.from_dict(item)
+            key = str(item["key"])
+            bank[key] = QuestionSpec.from_dict({**item, "red_flags": red_flags.get(key, ())})
     return bank
+
+
+def load_red_flags(folder: str | Path) -> dict[str, list[str]]:
+    """Question key -> its red flags, from every `*.yaml` in `folder` (`red_flags: {key: [text, ...]}`)."""
+    flags: dict[str, list[str]] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("red_flags", {}).items():
+            flags.setdefault(str(key), []).extend(str(t).strip() for t in texts or () if str(t).strip())
+    return flags
 
 
 def load_eval_set(folder: str | Path) -> list[EvalQuestion]:

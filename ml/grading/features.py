@@ -38,6 +38,7 @@ ANSWER_FEATURES: tuple[str, ...] = (
     "reference_precision_060", "reference_recall_median", "reference_recall_max", "quality",
     "distinct_sentences", "on_topic_sentences", "log_words", "specifics", "relevance_mean",
     "prompt_mean", "relevant_055", "relevant_065", "contradicts_reference", "contradicts_key_points",
+    "red_flag_lead", "red_flag_share",
 )
 DUPLICATE = 0.9  # sentences this close are one sentence said twice
 ON_TOPIC = 0.5  # a sentence this close to the reference or a key point is about the question
@@ -99,6 +100,7 @@ def answer_features(
     key_point_texts: Sequence[str],
     key_point_vectors: NDArray[np.float32],
     prompt_vector: NDArray[np.float32],
+    red_flag_vectors: NDArray[np.float32] | None = None,
 ) -> NDArray[np.float64]:
     """ANSWER_FEATURES of one answer with at least one kept sentence."""
     reference = reference_vectors if len(reference_vectors) else key_point_vectors
@@ -151,4 +153,20 @@ def answer_features(
         float((relevance > 0.65).sum()),
         contradicting_reference / max(close, 1),
         contradicting_points / max(len(sentences), 1),
+        *_red_flag_features(sentence_vectors, relevance, red_flag_vectors),
     ])
+
+
+def _red_flag_features(
+    sentence_vectors: NDArray[np.float32], relevance: NDArray[np.float64], red_flags: NDArray[np.float32] | None,
+) -> list[float]:
+    """How the answer stands to the question's red flags (statements of a wrong or bad answer): how much
+    closer its sentence nearest to a red flag comes to it than to anything in the reference answer or the
+    key points, and the share of on-topic sentences that are closer to a red flag. NaN for a question
+    without red flags: the model reads the training mean there (no evidence either way)."""
+    if red_flags is None or not len(red_flags):
+        return [math.nan, math.nan]
+    best = (sentence_vectors @ red_flags.T).max(axis=1)
+    lead = best - relevance
+    on_topic = np.maximum(best, relevance) > ON_TOPIC
+    return [float(lead.max()), float(((lead > 0) & on_topic).sum() / max(int(on_topic.sum()), 1))]

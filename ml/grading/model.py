@@ -55,6 +55,8 @@ class GraderModel:
         return 1.0 / (1.0 + np.exp(-z))
 
     def band_probabilities(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
+        # A measure the question cannot give (no red flags) is read as the training mean: no evidence.
+        features = np.where(np.isnan(features), self.answer_mean, features)
         z = ((features - self.answer_mean) / self.answer_scale) @ self.band_weights.T + self.band_bias
         z = z - z.max()
         p = np.exp(z)

@@ -39,7 +39,7 @@ __all__ = ["DEFAULT_PARAMS", "GRADER_VERSION", "Measurement", "RubricParams", "T
            "grade_many", "grade_with_rubric", "measure_many", "write_feedback"]
 
 
-GRADER_VERSION = "rubric-v2 (fitted bands, all-MiniLM-L6-v2)"
+GRADER_VERSION = "rubric-v3 (fitted bands, red flags, all-MiniLM-L6-v2)"
 
 
 def grade_with_rubric(
@@ -87,7 +87,7 @@ def measure_many(
     texts: dict[str, int] = {}
     question_side: set[str] = set()  # key points, prompts, reference sentences: the same every time
     for item in [*prepared, *references.values()]:
-        for text in [*(kp.text for kp in item.question.key_points), item.question.prompt]:
+        for text in [*(kp.text for kp in item.question.key_points), item.question.prompt, *item.question.red_flags]:
             texts.setdefault(text, len(texts))
             question_side.add(text)
         for unit in item.units:
@@ -193,6 +193,7 @@ def _measure(
         key_point_texts=[kp.text for kp in key_points],
         key_point_vectors=kp_vectors,
         prompt_vector=vectors[index[question.prompt]],
+        red_flag_vectors=vectors[[index[t] for t in question.red_flags]] if question.red_flags else None,
     )
     measured.key_point_features, measured.probability, measured.coverage = kp_features, probability, coverage
     measured.match, measured.cosines, measured.contradicted, measured.allowed = match, cosines, contradicted, allowed

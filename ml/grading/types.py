@@ -51,6 +51,9 @@ class QuestionSpec:
     key_points: tuple[KeyPoint, ...]
     reference_answer: str = ""
     round: str = ""
+    # Statements a confidently wrong or bad answer would make (misconceptions, anti-patterns): the
+    # grader measures how close an answer comes to them (data/questions/red_flags/).
+    red_flags: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QuestionSpec:
@@ -62,6 +65,7 @@ class QuestionSpec:
             key_points=key_points,
             reference_answer=str(data.get("reference_answer") or "").strip(),
             round=str(data.get("round") or ""),
+            red_flags=tuple(str(flag).strip() for flag in data.get("red_flags") or () if str(flag).strip()),
         )
 
     def key_point(self, key_point_id: str) -> KeyPoint | None:

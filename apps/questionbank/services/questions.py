@@ -159,8 +159,10 @@ def question_update(
         if not rubric["prompt"] or not rubric["key_points"]:
             raise ApplicationError("A question needs a prompt and key points.")
         number = (question.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        # Red flags are curated with the catalog (data/questions/red_flags/) and the admin, not in the
+        # editor: an edit of the prompt or key points keeps them.
         question.current_version = QuestionVersion.objects.create(
-            question=question, number=number, created_by=user, **rubric
+            question=question, number=number, created_by=user, red_flags=current.red_flags if current else [], **rubric
         )
         update_fields.append("current_version")
         if "prompt" in changes["rubric"]:
