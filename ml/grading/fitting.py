@@ -1,8 +1,8 @@
 """Fitting the rubric grader's two linear models (ml.grading.model) on labelled answers.
 
 Only train and dev answers ever reach this module: the caller (`bench/grading_eval.py --fit`)
-loads those splits and nothing else. Regularisation is chosen on dev with the models fitted on
-train; the saved models are then refitted on train + dev with that choice. Needs scikit-learn (a
+loads those splits and nothing else. Regularisation is chosen by leave-one-question-out
+cross-validation over the train and dev questions; the saved models are fitted on train + dev. Needs scikit-learn (a
 development dependency; grading itself reads the fitted numbers from calibration.json).
 """
 
@@ -43,7 +43,7 @@ def _twin_violations(model: GraderModel, questions: Sequence[EvalQuestion], enco
 
 
 def _objective(rho: float, mae: float) -> float:
-    """One figure to choose by on dev: Spearman, less a hundredth per point of mean absolute error
+    """One figure to choose by (out-of-fold): Spearman, less a hundredth per point of mean absolute error
     (issue 12 floors both: ranking like an expert and landing where the expert does)."""
     return rho - mae / 100
 GOOD_FROM = 45  # a partial answer the expert scored this high is "good", below it "weak"
@@ -129,11 +129,6 @@ def _fit_bands(x: np.ndarray, bands: list[str], scores: np.ndarray, c: float, mo
                    band_scores=band_scores)
 
 
-def _agreement(model: GraderModel, x: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
-    predicted = np.array([min(100.0, max(0.0, model.score(row))) for row in x])
-    return spearman(list(scores), list(predicted)), float(np.mean(np.abs(predicted - scores)))
-
-
 def _cross_validated(x: np.ndarray, bands: list[str], scores: np.ndarray, keys: list[str], held_out: set[str],
                      c: float, model: GraderModel) -> tuple[float, float]:
     """Spearman and MAE of out-of-fold scores: each question of `held_out` in turn is scored by a band model
@@ -153,7 +148,7 @@ def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: 
         version: str, corpus_version: str, extra_train: Sequence[EvalQuestion] = ()) -> GraderModel:
     """Fit both models on train + dev (+ `extra_train`) and choose the band model's C (and read-out
     sharpness) by leave-one-question-out cross-validation over the train and dev questions: a single
-    dev split of six questions moved the choice by chance. A choice whose refit lets an injected answer
+    dev split of ten questions moved the choice by chance. A choice whose refit lets an injected answer
     of train or dev come within TWIN_MARGIN of its honest twin is passed over."""
     base = blank_model(encoder_name)
     everything = [*train, *dev, *extra_train]

@@ -8,7 +8,7 @@
    distribution sharpened by `sharpness` (p ** sharpness, renormalised; 1 = the plain expectation).
    Expected values keep the score smooth: an answer between "good" and "excellent" lands between
    them. The plain expectation pulls every uncertain answer toward the middle of the scale (a clear
-   "excellent" at 80 % loses 15 points to the other bands); sharpening, chosen on dev, keeps the
+   "excellent" at 80 % loses 15 points to the other bands); sharpening, chosen on train + dev, keeps the
    ranking and puts confident answers where an expert would.
 
 Both are fitted by `ml.grading.fitting` on the corpus's train and dev splits only
