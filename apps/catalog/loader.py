@@ -34,6 +34,7 @@ from apps.roadmap.models import (
 )
 from apps.roadmap.signals import catalog_loaded
 from ml.disciplines import normalise as normalise_discipline
+from ml.grading.evaluation import load_red_flags
 
 logger = logging.getLogger(__name__)
 
@@ -262,17 +263,8 @@ def question_rubric_fields(item: dict) -> dict[str, Any]:
     }
 
 
-def _red_flags(folder: Path) -> dict[str, list[str]]:
-    """Question key -> its red flags, from `red_flags/*.yaml` beside the question files."""
-    flags: dict[str, list[str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        for key, texts in (read_yaml(path) or {}).get("red_flags", {}).items():
-            flags.setdefault(str(key), []).extend(texts or [])
-    return flags
-
-
 def load_questions(report: LoadReport, data_dir: Path, skills: dict[str, Skill]) -> None:
-    red_flags = _red_flags(data_dir / "questions" / "red_flags")
+    red_flags = load_red_flags(data_dir / "questions" / "red_flags", read=read_yaml)
     for path in sorted((data_dir / "questions").glob("*.yaml")):
         for item in read_yaml(path).get("questions", []):
             item = {**item, "red_flags": red_flags.get(item["key"], [])}

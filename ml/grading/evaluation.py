@@ -4,7 +4,7 @@ key-point agreement, and the rule that an injection answer never beats its hones
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,11 +123,13 @@ def load_bank(folder: str | Path) -> dict[str, QuestionSpec]:
     return bank
 
 
-def load_red_flags(folder: str | Path) -> dict[str, list[str]]:
-    """Question key -> its red flags, from every `*.yaml` in `folder` (`red_flags: {key: [text, ...]}`)."""
+def load_red_flags(folder: str | Path, read: Callable[[Path], Any] | None = None) -> dict[str, list[str]]:
+    """Question key -> its red flags, from every `*.yaml` in `folder` (`red_flags: {key: [text, ...]}`).
+    `read` parses one file (the catalog loader passes its own, which repairs mojibake)."""
+    read = read or (lambda path: yaml.safe_load(path.read_text(encoding="utf-8")))
     flags: dict[str, list[str]] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("red_flags", {}).items():
+        for key, texts in (read(path) or {}).get("red_flags", {}).items():
             flags.setdefault(str(key), []).extend(str(t).strip() for t in texts or () if str(t).strip())
     return flags
 
