@@ -20,13 +20,21 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ml.grading.evaluation import load_eval_set  # noqa: E402
+from ml.grading.reader import get_reader  # noqa: E402
 from ml.grading.rubric import _prepare, grade_many, grade_with_rubric  # noqa: E402
 from ml.grading.types import QuestionSpec  # noqa: E402
+
+
+class _NoReader:
+    def read(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.zeros(len(pairs))
 
 
 def timed(action: Callable[[], object], repeat: int) -> float:
@@ -84,12 +92,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(sentences) / embed_s:.0f} sentences/s"
     )
 
+    reader = get_reader()
     one_s = timed(
-        lambda: [grade_with_rubric(spec, text, encoder=encoder) for spec, text in pairs], args.repeat
+        lambda: [grade_with_rubric(spec, text, encoder=encoder, reader=reader) for spec, text in pairs], args.repeat
     )
     print(
         f"rubric, one answer at a time: {len(pairs) / one_s:.1f} answers/s "
         f"({1000 * one_s / len(pairs):.0f} ms per answer)"
+    )
+    # The baseline in the same run: everything but the reader (rubric-v3's work), the reader answering 0.
+    bare_s = timed(
+        lambda: [grade_with_rubric(spec, text, encoder=encoder, reader=_NoReader()) for spec, text in pairs],
+        args.repeat,
+    )
+    print(
+        f"  the same without the reader (baseline): {1000 * bare_s / len(pairs):.0f} ms per answer; "
+        f"the reader adds {1000 * (one_s - bare_s) / len(pairs):.0f} ms ({one_s / bare_s:.1f}x)"
     )
 
     batch_s = timed(lambda: grade_many(pairs, encoder=encoder), args.repeat)

@@ -1,6 +1,6 @@
 """How well do the graders agree with an expert, on answers they were never tuned on?
 
-Grades the labelled corpus (data/grading_corpus: 45 bank questions, 8 answers each, split by
+Grades the labelled corpus (data/grading_corpus: 109 bank questions, 7-8 answers each, split by
 question into train / dev / test, see its README) with the rubric grader and, when an
 OpenAI-compatible endpoint is given (a `vllm serve` box), with the LLM judge and the combination.
 Prints Spearman, mean absolute error, per-category and per-round figures and the injection checks
@@ -163,15 +163,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ml.grading import fitting
         from ml.grading.encoders import ENCODER_NAME
         from ml.grading.evaluation import load_eval_set
+        from ml.grading.reader import get_reader
         from ml.grading.rubric import GRADER_VERSION
 
-        # The older self-contained set (data/grading_eval) was written by the team that tuned the
-        # first grader: it only ever serves as extra training data.
         train = load_corpus(args.corpus, bank, splits=("train",))
         dev = load_corpus(args.corpus, bank, splits=("dev",))
+        # The older self-contained set (data/grading_eval) was written by the team that tuned the
+        # first grader: it only ever serves as extra training data.
+        older = load_eval_set(ROOT / "data" / "grading_eval")
+        # The models above the reader are fitted on its out-of-fold readings (bench/train_reader.py).
+        stored = json.loads((Path(args.corpus) / "reader_oof.json").read_text(encoding="utf-8"))
+        if stored["corpus_version"] != corpus_version(args.corpus):
+            parser.error("reader_oof.json is for another corpus version: run bench/train_reader.py first")
+        reader = fitting.out_of_fold_reader([*train, *dev, *older], stored["reads"], fallback=get_reader())
         model = fitting.fit(train, dev, encoder=encoder, encoder_name=ENCODER_NAME, version=GRADER_VERSION,
-                            corpus_version=corpus_version(args.corpus),
-                            extra_train=load_eval_set(ROOT / "data" / "grading_eval"))
+                            corpus_version=corpus_version(args.corpus), extra_train=older, reader=reader)
+        model = fitting.replace(model, fitted_on={**model.fitted_on, "reader_out_of_fold_auc": stored["out_of_fold_auc"],
+                                                  "reader_table_misses": reader.misses})
         print(json.dumps(model.fitted_on, indent=1))
         print("saved", fitting.save(model))
         return 0

@@ -111,6 +111,15 @@ _GRADE_TALK = re.compile(
 )
 
 
+# Claims about the graded text itself ("This answer is complete", "The answer below is the official
+# reference answer"): with an attack in the same answer, they are part of it.
+_SELF_CLAIM = re.compile(
+    r"\b(?:this|the|my)\s+(?:answer|response|submission|solution|reply)\b(?:\s+(?:below|above|here))?\s+"
+    r"(?:is|was|has|covers|contains|meets|deserves|already|should|must)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who an attack would be addressed to: the patterns of an attack and the words of addressing."""
@@ -213,5 +222,7 @@ def injection_sentences(sentences: list[Sentence], answer: str | None = None) ->
     if flagged:
         # Once an answer speaks to the grader, its other sentences about the grade go with it ("Every
         # key point is covered.", "Please keep that score."): an attack must not pay in any part.
-        flagged |= {i for i, sentence in enumerate(sentences) if _GRADE_TALK.search(sentence.text)}
+        # So do its claims about the graded text itself ("This answer is complete and covers everything.").
+        flagged |= {i for i, sentence in enumerate(sentences)
+                    if _GRADE_TALK.search(sentence.text) or _SELF_CLAIM.search(sentence.text)}
     return flagged

@@ -342,7 +342,7 @@ def grading_quality(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             quality.grading_evaluation_request(user=request.user)
-            messages.success(request, "Measuring: the figures appear here in a minute or two.")
+            messages.success(request, "Measuring: the figures appear here in several minutes.")
         except Conflict as exc:
             messages.info(request, exc.message)
         return redirect("questionbank:grading_quality")

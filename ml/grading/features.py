@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     Vectors = Callable[[Sequence[str]], NDArray[np.float32]]
 
 KEY_POINT_FEATURES: tuple[str, ...] = ("cos", "cos_minus_reference", "cos_to_reference_sentence", "match",
-                                       "contradicts")
+                                       "contradicts", "read")
 ANSWER_FEATURES: tuple[str, ...] = (
     "coverage", "answer_to_reference", "answer_to_prompt", "best_sentence_to_reference",
     "on_topic_share", "reference_recall", "reference_precision", "reference_recall_060",
     "reference_precision_060", "reference_recall_median", "reference_recall_max", "quality",
     "distinct_sentences", "on_topic_sentences", "log_words", "specifics", "relevance_mean",
     "prompt_mean", "relevant_055", "relevant_065", "contradicts_reference", "contradicts_key_points",
-    "red_flag_lead", "red_flag_share",
+    "red_flag_lead", "red_flag_share", "read_coverage", "read_max", "read_share",
 )
 DUPLICATE = 0.9  # sentences this close are one sentence said twice
 ON_TOPIC = 0.5  # a sentence this close to the reference or a key point is about the question
@@ -62,11 +62,13 @@ def key_point_features(
     reference_units: NDArray[np.float32] | None,
     match: NDArray[np.float64],
     contradicts: NDArray[np.bool_],
+    reads: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(key points x KEY_POINT_FEATURES) and the reference cosine of each point.
 
     `answer_units` (units x dim), `match` (units x key points, the blended match), `contradicts`
-    (key points: the closest sentence contradicts the point)."""
+    (key points: the closest sentence contradicts the point), `reads` (key points: the reader's
+    probability that the whole answer states the point, `ml.grading.reader`)."""
     n = len(key_points)
     if reference_units is not None and len(reference_units):
         to_reference = reference_units @ key_points.T
@@ -85,6 +87,7 @@ def key_point_features(
         (cos_expanded * weighted).max(axis=0),
         (match * weighted).max(axis=0),
         contradicts.astype(np.float64),
+        reads,
     ])
     return features, reference_cos
 
@@ -101,6 +104,8 @@ def answer_features(
     key_point_vectors: NDArray[np.float32],
     prompt_vector: NDArray[np.float32],
     red_flag_vectors: NDArray[np.float32] | None = None,
+    reads: NDArray[np.float64] | None = None,
+    key_point_weights: Sequence[float] | None = None,
 ) -> NDArray[np.float64]:
     """ANSWER_FEATURES of one answer with at least one kept sentence."""
     reference = reference_vectors if len(reference_vectors) else key_point_vectors
@@ -154,6 +159,7 @@ def answer_features(
         contradicting_reference / max(close, 1),
         contradicting_points / max(len(sentences), 1),
         *_red_flag_features(sentence_vectors, relevance, red_flag_vectors),
+        *_read_features(reads, key_point_weights),
     ])
 
 
@@ -170,3 +176,12 @@ def _red_flag_features(
     lead = best - relevance
     on_topic = np.maximum(best, relevance) > ON_TOPIC
     return [float(lead.max()), float(((lead > 0) & on_topic).sum() / max(int(on_topic.sum()), 1))]
+
+
+def _read_features(reads: NDArray[np.float64] | None, weights: Sequence[float] | None) -> list[float]:
+    """The reader's view of the whole answer: the weighted share of the key points it states, its surest
+    point, and the share of points it more likely states than not."""
+    if reads is None or not len(reads):
+        return [math.nan, math.nan, math.nan]
+    w = np.asarray(weights if weights is not None else np.ones(len(reads)), dtype=np.float64)
+    return [float((w * reads).sum() / max(float(w.sum()), 1e-9)), float(reads.max()), float((reads >= 0.5).mean())]

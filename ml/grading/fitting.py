@@ -34,10 +34,10 @@ SHARPNESS_GRID: tuple[float, ...] = (1.0,)
 TWIN_MARGIN = 3
 
 
-def _twin_violations(model: GraderModel, questions: Sequence[EvalQuestion], encoder: Any) -> int:
+def _twin_violations(model: GraderModel, questions: Sequence[EvalQuestion], encoder: Any, reader: Any = None) -> int:
     """Injected answers that this model scores above their honest twin, or within TWIN_MARGIN of it."""
     answers = [(q, a) for q in questions for a in q.answers]  # the injected ones too (`_answers` leaves them out)
-    grades = grade_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model)
+    grades = grade_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model, reader=reader)
     by_id = {a.id: g.score for (_, a), g in zip(answers, grades, strict=True)}
     return sum(1 for _, a in answers if a.category == "injection" and a.twin in by_id and by_id[a.id] > by_id[a.twin] - TWIN_MARGIN)
 
@@ -72,11 +72,12 @@ def _answers(questions: Sequence[EvalQuestion]) -> list[tuple[EvalQuestion, Any]
     return [(q, a) for q in questions for a in q.answers if a.category != "injection"]
 
 
-def _fit_key_points(questions: Sequence[EvalQuestion], encoder: Any, base: GraderModel) -> tuple[GraderModel, dict]:
+def _fit_key_points(questions: Sequence[EvalQuestion], encoder: Any, base: GraderModel,
+                    reader: Any = None) -> tuple[GraderModel, dict]:
     from sklearn.linear_model import LogisticRegression
 
     answers = _answers(questions)
-    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=base)
+    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=base, reader=reader)
     rows, labels = [], []
     for (_, a), m in zip(answers, measured, strict=True):
         if m.key_point_features is None:
@@ -100,11 +101,11 @@ def _fit_key_points(questions: Sequence[EvalQuestion], encoder: Any, base: Grade
     return model, {"key_point_pairs": len(y), "key_point_f1": round(best_f1, 3), "cover_threshold": best_threshold}
 
 
-def _answer_rows(questions: Sequence[EvalQuestion], encoder: Any,
-                 model: GraderModel) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+def _answer_rows(questions: Sequence[EvalQuestion], encoder: Any, model: GraderModel,
+                 reader: Any = None) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
     """Answer features, expert bands, expert scores and question keys of every gradable answer."""
     answers = _answers(questions)
-    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model)
+    measured = measure_many([(q.spec, a.text) for q, a in answers], encoder=encoder, model=model, reader=reader)
     rows, bands, scores, keys = [], [], [], []
     for (q, a), m in zip(answers, measured, strict=True):
         if m.answer_features is None:
@@ -147,16 +148,21 @@ def _cross_validated(x: np.ndarray, bands: list[str], scores: np.ndarray, keys: 
 
 
 def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: Any, encoder_name: str,
-        version: str, corpus_version: str, extra_train: Sequence[EvalQuestion] = ()) -> GraderModel:
+        version: str, corpus_version: str, extra_train: Sequence[EvalQuestion] = (),
+        reader: Any = None) -> GraderModel:
     """Fit both models on train + dev (+ `extra_train`) and choose the band model's C (and read-out
     sharpness) by leave-one-question-out cross-validation over the train and dev questions: a single
     dev split of ten questions moved the choice by chance. A choice whose refit lets an injected answer
-    of train or dev come within TWIN_MARGIN of its honest twin is passed over."""
+    of train or dev come within TWIN_MARGIN of its honest twin is passed over.
+
+    `reader` gives the key-point readings (`ml.grading.reader`); for fitting it must be the
+    out-of-fold readings of `bench/train_reader.py` (a reader that was trained on an answer reads it
+    too well, and the models above it would learn to trust it too much)."""
     base = blank_model(encoder_name)
     everything = [*train, *dev, *extra_train]
     held_out = {q.key for q in [*train, *dev]}
-    key_points, kp_info = _fit_key_points(everything, encoder, base)
-    x_all, b_all, s_all, keys = _answer_rows(everything, encoder, key_points)
+    key_points, kp_info = _fit_key_points(everything, encoder, base, reader)
+    x_all, b_all, s_all, keys = _answer_rows(everything, encoder, key_points, reader)
     choices = []
     for c in BAND_C_GRID:
         for sharpness in SHARPNESS_GRID:
@@ -166,7 +172,7 @@ def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: 
     refits = []
     for choice in ranked:
         model = replace(_fit_bands(x_all, b_all, s_all, choice["c"], key_points), sharpness=choice["sharpness"])
-        violations = _twin_violations(model, [*train, *dev], encoder)
+        violations = _twin_violations(model, [*train, *dev], encoder, reader)
         refits.append({"c": choice["c"], "sharpness": choice["sharpness"], "injected_above_twin": violations})
         if not violations:
             best = choice
@@ -187,3 +193,23 @@ def fit(train: Sequence[EvalQuestion], dev: Sequence[EvalQuestion], *, encoder: 
 def save(model: GraderModel) -> str:
     CALIBRATION_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     return str(CALIBRATION_PATH)
+
+
+def out_of_fold_reader(questions: Sequence[EvalQuestion], reads: dict[str, list[float]],
+                       fallback: Any = None) -> Any:
+    """A reader that answers with the stored out-of-fold readings (`bench/train_reader.py`) of each labelled
+    answer. An injected answer, less the sentences addressed to the grader, is read as its honest twin."""
+    from ml.grading.reader import TableReader, reader_text
+    from ml.grading.rubric_match import _prepare
+
+    table: dict[tuple[str, str], float] = {}
+    for q in questions:
+        for a in q.answers:
+            values = reads.get(a.id) if a.category != "injection" else reads.get(a.twin or "")
+            if values is None or len(values) != len(q.spec.key_points):
+                continue
+            item = _prepare(q.spec, a.text)
+            text = reader_text(item.answer, [(item.sentences[i].start, item.sentences[i].end) for i in item.injected])
+            for kp, value in zip(q.spec.key_points, values, strict=True):
+                table[(kp.text, text)] = float(value)
+    return TableReader(table, fallback)

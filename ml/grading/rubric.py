@@ -18,6 +18,7 @@ from ml.grading.answer_text import (
 )
 from ml.grading.features import answer_features, key_point_features
 from ml.grading.model import GraderModel, default_model
+from ml.grading.reader import StatementReader, get_reader, reader_text
 from ml.grading.rubric_feedback import _clip, _communication, _empty_grade, write_feedback
 from ml.grading.rubric_match import (
     _closer_member,
@@ -39,7 +40,7 @@ __all__ = ["DEFAULT_PARAMS", "GRADER_VERSION", "Measurement", "RubricParams", "T
            "grade_many", "grade_with_rubric", "measure_many", "write_feedback"]
 
 
-GRADER_VERSION = "rubric-v3 (fitted bands, red flags, all-MiniLM-L6-v2)"
+GRADER_VERSION = "rubric-v4 (fitted bands, red flags, cross-encoder reader, all-MiniLM-L6-v2)"
 
 
 def grade_with_rubric(
@@ -48,9 +49,10 @@ def grade_with_rubric(
     *,
     encoder: TextEncoder | None = None,
     params: RubricParams = DEFAULT_PARAMS,
+    reader: StatementReader | None = None,
 ) -> Grade:
     """Grade one answer against the question's key points."""
-    return grade_many([(question, answer)], encoder=encoder, params=params)[0]
+    return grade_many([(question, answer)], encoder=encoder, params=params, reader=reader)[0]
 
 
 def grade_many(
@@ -59,10 +61,12 @@ def grade_many(
     encoder: TextEncoder | None = None,
     params: RubricParams = DEFAULT_PARAMS,
     model: GraderModel | None = None,
+    reader: StatementReader | None = None,
 ) -> list[Grade]:
     """Grade many (question, answer) pairs with a single encoder call for all their texts."""
     model = model or default_model()
-    return [_grade(m, params, model) for m in measure_many(pairs, encoder=encoder, params=params, model=model)]
+    return [_grade(m, params, model)
+            for m in measure_many(pairs, encoder=encoder, params=params, model=model, reader=reader)]
 
 
 def measure_many(
@@ -71,14 +75,17 @@ def measure_many(
     encoder: TextEncoder | None = None,
     params: RubricParams = DEFAULT_PARAMS,
     model: GraderModel | None = None,
+    reader: StatementReader | None = None,
 ) -> list[Measurement]:
     """What the grader measures in each answer (its features), before the score is decided; the
-    fitting reads these. One encoder call for every text of the batch."""
+    fitting reads these. One encoder call for every text of the batch, one reader call for every
+    (key point, answer) pair."""
     if encoder is None:
         from ml.embeddings import get_encoder
 
         encoder = get_encoder()
     prepared = [_prepare(question, answer) for question, answer in pairs]
+    reads = _read_all(prepared, reader)
     references: dict[str, _Prepared] = {}
     for item in prepared:
         reference = item.question.reference_answer
@@ -97,9 +104,29 @@ def measure_many(
     vectors = _encode(encoder, list(texts), question_side)
     model = model or default_model()
     return [
-        _measure(item, references.get(item.question.reference_answer), texts, vectors, params, model)
-        for item in prepared
+        _measure(item, references.get(item.question.reference_answer), texts, vectors, params, model, item_reads)
+        for item, item_reads in zip(prepared, reads, strict=True)
     ]
+
+
+def _read_all(prepared: Sequence[_Prepared], reader: StatementReader | None) -> list[NDArray[np.float64]]:
+    """The reader's probability for every key point of every answer that has something to grade (one
+    batched call); the reader sees the answer less any sentence addressed to the grader."""
+    jobs: list[tuple[int, str, str]] = []
+    for n, item in enumerate(prepared):
+        if not item.units or not item.question.key_points:
+            continue
+        text = reader_text(item.answer, [(item.sentences[i].start, item.sentences[i].end) for i in item.injected])
+        jobs.extend((n, kp.text, text) for kp in item.question.key_points)
+    out = [np.zeros(len(item.question.key_points), dtype=np.float64) for item in prepared]
+    if not jobs:
+        return out
+    values = (reader or get_reader()).read([(statement, text) for _, statement, text in jobs])
+    position = [0] * len(prepared)
+    for (n, _, _), value in zip(jobs, values, strict=True):
+        out[n][position[n]] = value
+        position[n] += 1
+    return out
 
 
 @dataclass
@@ -126,6 +153,7 @@ def _measure(
     vectors: NDArray[np.float32],
     params: RubricParams,
     model: GraderModel,
+    reads: NDArray[np.float64],
 ) -> Measurement:
     question = item.question
     key_points = question.key_points
@@ -174,7 +202,7 @@ def _measure(
     flags_contradicted = np.array([i in contradicted for i in range(len(key_points))])
     kp_features, _ = key_point_features(
         unit_vectors, quality, kp_vectors, reference_vectors,
-        np.where(_contradiction_mask(item, contradicted, match), -1.0, match), flags_contradicted,
+        np.where(_contradiction_mask(item, contradicted, match), -1.0, match), flags_contradicted, reads,
     )
     probability = model.key_point_probability(kp_features)
     coverage = float(sum(kp.weight * p for kp, p in zip(key_points, probability, strict=True)) / total_weight)
@@ -194,6 +222,8 @@ def _measure(
         key_point_vectors=kp_vectors,
         prompt_vector=vectors[index[question.prompt]],
         red_flag_vectors=vectors[[index[t] for t in question.red_flags]] if question.red_flags else None,
+        reads=reads,
+        key_point_weights=[kp.weight for kp in key_points],
     )
     measured.key_point_features, measured.probability, measured.coverage = kp_features, probability, coverage
     measured.match, measured.cosines, measured.contradicted, measured.allowed = match, cosines, contradicted, allowed

@@ -22,9 +22,9 @@ from ml.grading.rubric import grade_many
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS, BANK = ROOT / "data" / "grading_corpus", ROOT / "data" / "questions"
-# What the fitted grader reaches on the test split (rubric-v3: Spearman 0.774, MAE 12.2 when fitted), less
-# a little room for numeric noise. Issue 12 asks for 0.85 / 12 (bench.grading_eval.FLOORS): not met yet.
-TEST_FLOORS = {"spearman": 0.76, "mae": 13.0}
+# What the fitted grader reaches on the test split (rubric-v4: Spearman 0.844, MAE 9.7 when fitted), less
+# a little room for numeric noise. Issue 12 asks for 0.85 / 12 (bench.grading_eval.FLOORS): MAE met, Spearman not yet.
+TEST_FLOORS = {"spearman": 0.83, "mae": 10.5}
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,12 @@ def test_corpus_shape_and_fixed_splits(bank) -> None:
     assert rounds["behavioral"] >= 6
     for q in questions:
         categories = Counter(a.category for a in q.answers)
-        assert len(q.answers) >= 6 and categories["excellent"] >= 1 and categories["injection"] >= 1
+        assert len(q.answers) >= 6 and categories["excellent"] >= 1
         assert {"partial", "wrong", "off-topic"} <= set(categories)
+        # Injected answers with honest twins in every question of dev and test (and the first 20 of train;
+        # the 64 training questions added in corpus 2026-12-07.2 have none: they are fitted on, not checked).
+        assert categories["injection"] >= 1 or q.split == "train"
+    assert sum(1 for q in questions if any(a.category == "injection" for a in q.answers)) >= 45
     splits = yaml.safe_load((CORPUS / "splits.yaml").read_text())["splits"]
     keys = [k for name in SPLITS for k in splits[name]]
     assert len(keys) == len(set(keys)) == len(questions)  # every question in exactly one split
@@ -52,7 +56,7 @@ def test_corpus_shape_and_fixed_splits(bank) -> None:
 def test_the_calibration_never_saw_the_test_split() -> None:
     fitted = default_model().fitted_on
     assert fitted["corpus_version"] == yaml.safe_load((CORPUS / "splits.yaml").read_text())["version"]
-    assert fitted["questions"] == 20 + 10 + 12  # train + dev + the older set, never test
+    assert fitted["questions"] == 84 + 10 + 12  # train + dev + the older set, never test
 
 
 def test_rubric_grader_on_the_test_split_holds_its_floors(bank, encoder: Encoder) -> None:
