@@ -100,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"rubric, one answer at a time: {len(pairs) / one_s:.1f} answers/s "
         f"({1000 * one_s / len(pairs):.0f} ms per answer)"
     )
+    each = []
+    for spec, text in pairs:
+        started = time.perf_counter()
+        grade_with_rubric(spec, text, encoder=encoder, reader=reader)
+        each.append(time.perf_counter() - started)
+    each.sort()
+    print(f"  per answer: p50 {1000 * each[len(each) // 2]:.0f} ms, p95 {1000 * each[int(0.95 * (len(each) - 1))]:.0f} ms, "
+          f"max {1000 * each[-1]:.0f} ms")
     # The baseline in the same run: everything but the reader (rubric-v3's work), the reader answering 0.
     bare_s = timed(
         lambda: [grade_with_rubric(spec, text, encoder=encoder, reader=_NoReader()) for spec, text in pairs],

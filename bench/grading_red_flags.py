@@ -21,7 +21,7 @@ The red-flag measures of an answer, from all-MiniLM-L6-v2 sentence vectors:
                   answer or the key points (largest over sentences);
   red_flag_share  the share of on-topic sentences closer to a red flag than to the reference;
   red_flag_hits   the share of red flags some sentence states (cosine > 0.6).
-The grader (rubric-v3) reads the second and third as answer features; the "without" arm below drops them.
+The grader (rubric-v3 and later) reads the second and third as answer features; the "without" arm below drops them.
 The dev-only reading this prints was the first verdict; docs/benchmarks.md has the cross-validated one.
 """
 

@@ -1,7 +1,8 @@
 """Load the models when a web or worker process starts, so its first request is as fast as the rest.
 
 Without this the first rubric-playground run, the first grade and the first question save of each
-process wait for the sentence encoder to load (about 6 s) and the grader's calibration to be read.
+process wait for the sentence encoder to load (about 6 s), the grader's reader (a second MiniLM with
+its adapters merged, ml/grading/reader.py, about a second) and the grader's calibration to be read.
 The hooks that call `warm_process` are in `deploy/gunicorn.conf.py` (`post_worker_init`, each web
 worker) and `config/celery.py` (`worker_process_init`, each worker child). Not in AppConfig.ready:
 management commands and tests must not pay for it. `MODEL_WARMUP=0` switches it off.
