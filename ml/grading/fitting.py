@@ -199,7 +199,7 @@ def out_of_fold_reader(questions: Sequence[EvalQuestion], reads: dict[str, list[
                        fallback: Any = None) -> Any:
     """A reader that answers with the stored out-of-fold readings (`bench/train_reader.py`) of each labelled
     answer. An injected answer, less the sentences addressed to the grader, is read as its honest twin."""
-    from ml.grading.reader import TableReader, reader_text
+    from ml.grading.reader import TableReader
     from ml.grading.rubric_match import _prepare
 
     table: dict[tuple[str, str], float] = {}
@@ -208,8 +208,7 @@ def out_of_fold_reader(questions: Sequence[EvalQuestion], reads: dict[str, list[
             values = reads.get(a.id) if a.category != "injection" else reads.get(a.twin or "")
             if values is None or len(values) != len(q.spec.key_points):
                 continue
-            item = _prepare(q.spec, a.text)
-            text = reader_text(item.answer, [(item.sentences[i].start, item.sentences[i].end) for i in item.injected])
+            text = _prepare(q.spec, a.text).reader_text()
             for kp, value in zip(q.spec.key_points, values, strict=True):
                 table[(kp.text, text)] = float(value)
     return TableReader(table, fallback)

@@ -18,7 +18,7 @@ from ml.grading.answer_text import (
 )
 from ml.grading.features import answer_features, key_point_features
 from ml.grading.model import GraderModel, default_model
-from ml.grading.reader import StatementReader, get_reader, reader_text
+from ml.grading.reader import StatementReader, get_reader
 from ml.grading.rubric_feedback import _clip, _communication, _empty_grade, write_feedback
 from ml.grading.rubric_match import (
     _closer_member,
@@ -116,7 +116,7 @@ def _read_all(prepared: Sequence[_Prepared], reader: StatementReader | None) -> 
     for n, item in enumerate(prepared):
         if not item.units or not item.question.key_points:
             continue
-        text = reader_text(item.answer, [(item.sentences[i].start, item.sentences[i].end) for i in item.injected])
+        text = item.reader_text()
         jobs.extend((n, kp.text, text) for kp in item.question.key_points)
     out = [np.zeros(len(item.question.key_points), dtype=np.float64) for item in prepared]
     if not jobs:

@@ -48,6 +48,12 @@ class _Prepared:
     def unit_text(self, unit: _Unit) -> str:
         return self.answer[unit.start : unit.end]
 
+    def reader_text(self) -> str:
+        """The answer as the reader reads it: as written, less the sentences addressed to the grader."""
+        from ml.grading.reader import reader_text
+
+        return reader_text(self.answer, [(self.sentences[i].start, self.sentences[i].end) for i in self.injected])
+
 
 # Vectors of question-side texts per encoder, so grading one answer at a time does not re-embed the
 # key points and the reference answer on every call.
