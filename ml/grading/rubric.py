@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_PARAMS", "GRADER_VERSION", "Measurement", "RubricParams", "T
            "grade_many", "grade_with_rubric", "measure_many", "write_feedback"]
 
 
-GRADER_VERSION = "rubric-v4 (fitted bands, red flags, cross-encoder reader, all-MiniLM-L6-v2)"
+GRADER_VERSION = "rubric-v5 (fitted bands, red flags, cross-encoder reader with log readings, all-MiniLM-L6-v2)"
 
 
 def grade_with_rubric(
