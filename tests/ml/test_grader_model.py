@@ -32,3 +32,19 @@ def test_a_calibration_file_without_sharpness_reads_as_the_plain_expectation() -
     assert GraderModel.from_json(data).sharpness == 1.0
     data["answer"]["sharpness"] = 2.0
     assert GraderModel.from_json(data).sharpness == 2.0
+
+
+def test_the_reader_features_tell_sure_nothing_from_might_state_something() -> None:
+    """rubric-v5: near 0 the probabilities barely differ, the log readings do (off topic vs wrong on topic)."""
+    from ml.grading.features import ANSWER_FEATURES, _read_features
+
+    names = ANSWER_FEATURES[-5:]
+    assert names == ("read_coverage", "read_max", "read_share", "read_log_mean", "read_log_max")
+    off_topic = dict(zip(names, _read_features(np.array([0.002, 0.001, 0.0004]), None), strict=True))
+    on_topic = dict(zip(names, _read_features(np.array([0.06, 0.03, 0.05]), None), strict=True))
+    assert on_topic["read_coverage"] - off_topic["read_coverage"] < 0.05
+    assert on_topic["read_log_mean"] - off_topic["read_log_mean"] > 2.5
+    assert off_topic["read_log_max"] < on_topic["read_log_max"] < 0
+    assert off_topic["read_log_mean"] >= np.log(1e-3)  # floored: 0.0004 reads as 0.001
+    assert all(np.isnan(v) for v in _read_features(None, None))  # nothing read: the model's training mean
+    assert len(default_model().answer_mean) == len(ANSWER_FEATURES)  # the shipped calibration knows them
