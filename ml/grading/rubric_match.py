@@ -73,7 +73,7 @@ def _encode(encoder: TextEncoder, texts: list[str], question_side: set[str]) -> 
         cache = _question_vectors.setdefault(encoder, {})
     except TypeError:  # an encoder that cannot be weakly referenced: no cache
         cache = {}
-    missing = list(dict.fromkeys(t for t in texts if t not in cache))  # each text once (a batch repeats questions)
+    missing = [t for t in texts if t not in cache]  # measure_many already passes each text once
     fresh = encoder.encode(missing) if missing else np.zeros((0, 1), dtype=np.float32)
     found = dict(zip(missing, fresh, strict=True))
     if len(cache) > _QUESTION_CACHE_SIZE:

@@ -60,15 +60,23 @@ def test_batch_grading_matches_one_by_one(bias_variance: QuestionSpec, encoder: 
 
 
 def test_batch_grading_calls_the_encoder_once(bias_variance: QuestionSpec, encoder: Encoder) -> None:
-    calls: list[int] = []
+    calls: list[list[str]] = []
 
     class Counting:
         def encode(self, texts: list[str], *, batch_size: int = 64) -> object:
-            calls.append(len(texts))
+            calls.append(list(texts))
             return encoder.encode(texts, batch_size=batch_size)
 
+    # A new Counting() each time: the question-side cache is per encoder, so nothing is embedded already.
     grade_many([(bias_variance, a) for a in (EXCELLENT, PARTIAL, WRONG)], encoder=Counting())  # type: ignore[arg-type]
     assert len(calls) == 1
+    # The same answer twice, a sentence said twice in one answer, one question for every answer: each text
+    # reaches the encoder once, and both copies of the answer get the same grade.
+    calls.clear()
+    repeated = f"{PARTIAL}\n\n{PARTIAL}"
+    twice = grade_many([(bias_variance, a) for a in (EXCELLENT, repeated, EXCELLENT)], encoder=Counting())  # type: ignore[arg-type]
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
+    assert twice[0].score == twice[2].score
 
 
 def test_keyword_list_scores_low(bias_variance: QuestionSpec, encoder: Encoder) -> None:
