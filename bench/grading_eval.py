@@ -1,6 +1,6 @@
 """How well do the graders agree with an expert, on answers they were never tuned on?
 
-Grades the labelled corpus (data/grading_corpus: 109 bank questions, 7-8 answers each, split by
+Grades the labelled corpus (data/grading_corpus: 109 bank questions, 10-11 answers each, three of them short, split by
 question into train / dev / test, see its README) with the rubric grader and, when an
 OpenAI-compatible endpoint is given (a `vllm serve` box), with the LLM judge and the combination.
 Prints Spearman, mean absolute error, per-category and per-round figures and the injection checks
@@ -15,7 +15,8 @@ for each split; the **test** split's figures are the ones docs/benchmarks.md rep
                                                           # (train + dev only) into ml/grading/calibration.json
 
 Exit status 1 when the test split misses the floors of issue 12 (Spearman >= 0.85, MAE <= 12,
-excellent mean >= 85, no injection above its twin) — only when the test split was graded.
+excellent mean >= 85, also over the short excellent answers alone, no injection above its
+twin) — only when the test split was graded.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ def misses_floors(report: EvalReport) -> list[str]:
     excellent = report.category_means.get("excellent", (0.0, 0.0))[1]
     if excellent < FLOORS["excellent"]:
         missed.append(f"excellent mean {excellent:.1f} < {FLOORS['excellent']}")
+    # ... and the short excellent answers on their own: an average over long and short answers could
+    # hide a grader that reads length as quality (what rubric-v5 did: short excellent answers got 48).
+    short = report.concise_means.get("excellent", (0.0, 0.0, 0))
+    if short[2] and short[1] < FLOORS["excellent"]:
+        missed.append(f"short excellent answers' mean {short[1]:.1f} < {FLOORS['excellent']}")
     if report.injection_violations:
         missed.append(f"{len(report.injection_violations)} injected answers above their twin")
     if report.mention_flagged:

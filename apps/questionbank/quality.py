@@ -122,6 +122,7 @@ def grading_quality_page(*, evaluation: GradingEvaluation | None) -> dict[str, A
     splits = [
         {"split": split, "n": f["n"], "spearman": f["spearman"], "mae": f["mae"],
          "excellent": (f["category_means"].get("excellent") or [None, None])[1],
+         "short_excellent": ((f.get("concise_means") or {}).get("excellent") or [None, None])[1],
          "injection": f"{f['injection_flagged']}/{f['injection_total']}",
          "violations": len(f["injection_violations"]), "mentions": len(f["mention_flagged"])}
         for split, f in figures.items() if isinstance(f, dict) and "spearman" in f

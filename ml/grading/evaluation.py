@@ -187,6 +187,9 @@ class EvalReport:
     by_round: dict[str, dict[str, float]] = field(default_factory=dict)  # round -> n, spearman, mae
     mention_flagged: list[str] = field(default_factory=list)  # honest answers quoting attacks, flagged
     rounds: dict[str, str] = field(default_factory=dict)  # answer id -> round
+    # The short answers (corpus 2026-12-08.1, ids ".../concise-*": 40-130 words) apart: category ->
+    # (expert mean, grader mean, n). A grader that reads length as quality shows here first.
+    concise_means: dict[str, tuple[float, float, int]] = field(default_factory=dict)
 
     @property
     def key_point_f1(self) -> float:
@@ -209,6 +212,7 @@ class EvalReport:
             "injection_total": self.injection_total,
             "injection_violations": self.injection_violations,
             "mention_flagged": self.mention_flagged,
+            "concise_means": {c: [round(e, 1), round(g, 1), n] for c, (e, g, n) in self.concise_means.items()},
             "key_point_precision": round(self.key_point_precision, 3),
             "key_point_recall": round(self.key_point_recall, 3),
             "worst": [
@@ -248,6 +252,10 @@ def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grad
             "spearman": round(spearman(expert, graded), 4) if len(ids) > 1 else float("nan"),
             "mae": round(float(np.mean(np.abs(np.asarray(expert) - np.asarray(graded)))), 2),
         }
+    concise: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, p in zip(answers, predicted, strict=True):
+        if is_concise(a):
+            concise[a.category].append((a.score, p))
     true_positive = false_positive = false_negative = 0
     for a in answers:
         covered = {kp.index for kp in grades[a.id].key_points if kp.covered}
@@ -279,7 +287,14 @@ def evaluate(questions: list[EvalQuestion], grades: Mapping[str, Grade], *, grad
         by_round=by_round,
         mention_flagged=mention_flagged,
         rounds=round_of,
+        concise_means={c: (float(np.mean([x for x, _ in v])), float(np.mean([y for _, y in v])), len(v))
+                       for c, v in concise.items()},
     )
+
+
+def is_concise(answer: LabelledAnswer) -> bool:
+    """One of the short answers written for corpus 2026-12-08.1 (README, "Short answers")."""
+    return "/concise-" in answer.id
 
 
 def format_report(report: EvalReport, *, verbose: bool = False) -> str:
@@ -292,6 +307,8 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
     ]
     for category, (expert, graded) in report.category_means.items():
         lines.append(f"  {category:<18} {expert:7.1f} {graded:7.1f}")
+    for category, (expert, graded, n) in report.concise_means.items():
+        lines.append(f"  {'short ' + category:<18} {expert:7.1f} {graded:7.1f}   ({n} answers of 40-130 words)")
     lines.append(
         f"  injection: {report.injection_flagged}/{report.injection_total} flagged, "
         f"{len(report.injection_violations)} scored above their twin"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.template.defaultfilters import floatformat
 
 from apps.questionbank import quality
 from apps.questionbank.models import GradingEvaluation
@@ -53,9 +54,12 @@ def test_a_measurement_shows_agreement_per_round_and_the_worst_disagreements(cli
     assert evaluation.status == "done", evaluation.error
     assert evaluation.corpus_version == "t-1" and evaluation.missing_questions == ["code-gone"]
     test = evaluation.figures["test"]
-    assert test["n"] == 8 and set(test["by_round"]) == {"ml_fundamentals"}
+    assert test["n"] == 11 and set(test["by_round"]) == {"ml_fundamentals"}
     assert -1 <= test["spearman"] <= 1 and test["worst"][0]["text"]
-    assert evaluation.figures["train"]["n"] == 8
+    assert evaluation.figures["train"]["n"] == 11
+    # The short answers (40-130 words) are reported apart: a grader that reads length as quality shows there.
+    short_excellent = test["concise_means"]["excellent"]
+    assert short_excellent[2] == 2 and 0 <= short_excellent[1] <= 100
 
     client.force_login(staff_user)
     page = client.get(URL).content.decode()
@@ -65,6 +69,8 @@ def test_a_measurement_shows_agreement_per_round_and_the_worst_disagreements(cli
     worst = test["worst"][0]
     assert f"Expert {worst['expert']}, grader {worst['grader']}" in page
     assert 'id="data-rounds"' in page and "chart-rounds" in page
+    assert "Short excellent answers' mean" in page
+    assert f"<td>{floatformat(short_excellent[1], 0)}</td>" in page
 
 
 def test_a_failed_measurement_is_shown_and_does_not_block_the_next(client, staff_user, tmp_path):
