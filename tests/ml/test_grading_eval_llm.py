@@ -51,6 +51,6 @@ def test_the_judge_and_the_combination_are_measured_on_the_same_split(tmp_path, 
     assert {"rubric", "llm", "rubric+llm"} <= set(figures["test"])
     # A judge that covers everything gives every honest answer 100 and injected ones 90 at most.
     judge = figures["test"]["llm"]
-    assert judge["n"] == 8 and judge["category_means"]["off-topic"][1] == 100.0
+    assert judge["n"] == 11 and judge["category_means"]["off-topic"][1] == 100.0  # 8 answers + 3 short ones
     # The exit status reports the rubric grader's test-split floors, as the closing line says.
     assert status == (1 if "test split misses the floors" in printed else 0)
