@@ -71,6 +71,9 @@ def test_a_measurement_shows_agreement_per_round_and_the_worst_disagreements(cli
     assert 'id="data-rounds"' in page and "chart-rounds" in page
     assert "Short excellent answers' mean" in page
     assert f"<td>{floatformat(short_excellent[1], 0)}</td>" in page
+    # ... in its own column, right after the mean over all excellent answers of the split.
+    excellent = test["category_means"]["excellent"][1]
+    assert f"<td>{floatformat(excellent, 0)}</td><td>{floatformat(short_excellent[1], 0)}</td>" in page
 
 
 def test_a_failed_measurement_is_shown_and_does_not_block_the_next(client, staff_user, tmp_path):
